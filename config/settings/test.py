@@ -1,0 +1,21 @@
+"""Tests: SQLite by default, PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A real worker started by a test (tests/realworker.py) writes its mail to files instead.
+EMAIL_BACKEND = env("PRAXIS_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("PRAXIS_EMAIL_FILE_PATH", default="")
+# Tasks run inline in tests unless a test starts a real worker (tests/realworker.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("PRAXIS_CELERY_EAGER", default=True)
+CELERY_TASK_DEFAULT_QUEUE = env("PRAXIS_CELERY_QUEUE", default="celery")
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# allauth's rate limits are tested on purpose where they matter; elsewhere tests log in a lot.
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+
+from organizers.models import Organizer
+from organizers.scoping import OrganizerScopedManager
+
+
+class OutboundMessage(models.Model):
+    """One message Praxis sends, written in the caller's transaction.
+
+    The unique `dedupe_key` (e.g. "reminder:session=42:user=7:24h") makes sending
+    idempotent: asking twice for the same message, or delivering its task twice,
+    never sends it twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Not sent (recipient opted out)"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="outbound_messages")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages_received"
+    )
+    to_email = models.EmailField()
+    template = models.CharField(max_length=100, help_text="notifications/email/<template>.subject.txt / .txt / .html")
+    context = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True, help_text="[{filename, content, mimetype}]")
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    essential = models.BooleanField(
+        default=True, help_text="Essential messages (bookings, changed times) go even to people who opted out."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to_email} ({self.get_status_display()})"

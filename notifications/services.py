@@ -1,0 +1,127 @@
+"""The one way Praxis sends email: `notify()` writes an outbox row, a task sends it."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import TemplateDoesNotExist, render_to_string
+from django.utils import timezone
+
+from .models import OutboundMessage
+
+# A message claimed by a worker that died is handed out again after this long.
+CLAIM_EXPIRES_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def notify(
+    *,
+    organizer,
+    template: str,
+    dedupe_key: str,
+    recipient=None,
+    to_email: str | None = None,
+    context: dict[str, Any] | None = None,
+    essential: bool = True,
+    attachments: list[dict[str, str]] | None = None,
+) -> tuple[OutboundMessage, bool]:
+    """Queue one message. Returns (message, created); an existing key is left alone.
+
+    Call it inside the transaction that makes the message true (the seat is taken,
+    the offer is made): the row commits or rolls back with it, and the send is
+    enqueued only after commit.
+    """
+    email = to_email or (recipient.email if recipient is not None else None)
+    if not email:
+        raise ValueError("A message needs a recipient or an email address.")
+    existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing, False
+    opted_out = recipient is not None and recipient.opted_out_of_optional_messages and not essential
+    try:
+        with transaction.atomic():  # a savepoint, so a lost race leaves the caller's transaction usable
+            message = OutboundMessage.objects.create(
+                organizer=organizer,
+                recipient=recipient,
+                to_email=email,
+                template=template,
+                context=context or {},
+                attachments=attachments or [],
+                dedupe_key=dedupe_key,
+                essential=essential,
+                status=OutboundMessage.Status.SUPPRESSED if opted_out else OutboundMessage.Status.PENDING,
+            )
+    except IntegrityError:
+        return OutboundMessage.objects.get(dedupe_key=dedupe_key), False
+    if not opted_out:
+        enqueue_send(message)
+    return message, True
+
+
+def enqueue_send(message: OutboundMessage) -> None:
+    from .tasks import send_outbound_message
+
+    message_id, organizer_id = message.id, message.organizer_id
+    transaction.on_commit(lambda: send_outbound_message.delay(message_id, organizer_id))
+
+
+def claim(message_id: int) -> OutboundMessage | None:
+    """Atomically take a message for sending; None when someone else has it or it is done.
+
+    One UPDATE decides, so two workers holding the same task cannot both win.
+    """
+    now = timezone.now()
+    claimable = Q(status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.FAILED]) | Q(
+        status=OutboundMessage.Status.SENDING, claimed_at__lt=now - CLAIM_EXPIRES_AFTER
+    )
+    won = (
+        OutboundMessage.objects.filter(claimable, id=message_id, attempts__lt=MAX_ATTEMPTS)
+        .update(status=OutboundMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return OutboundMessage.objects.get(id=message_id) if won else None
+
+
+def deliver(message: OutboundMessage) -> None:
+    """Render and send a claimed message, then record the outcome."""
+    try:
+        subject, text, html = render_message(message)
+        email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+        if html:
+            email.attach_alternative(html, "text/html")
+        for attachment in message.attachments:
+            email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
+        email.send()
+    except Exception as exc:  # recorded on the row; the task decides about retrying
+        OutboundMessage.objects.filter(id=message.id).update(
+            status=OutboundMessage.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    OutboundMessage.objects.filter(id=message.id).update(
+        status=OutboundMessage.Status.SENT, sent_at=timezone.now(), subject=subject[:255], error=""
+    )
+
+
+def render_message(message: OutboundMessage) -> tuple[str, str, str | None]:
+    context = {**message.context, "organizer_name": message.organizer.name, "message": message}
+    base = f"notifications/email/{message.template}"
+    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+    text = render_to_string(f"{base}.txt", context)
+    try:
+        html = render_to_string(f"{base}.html", context)
+    except TemplateDoesNotExist:
+        html = None
+    return subject, text, html
+
+
+def due_for_sending(*, older_than: timedelta = timedelta(minutes=1)):
+    """Messages whose send was never enqueued (broker down at commit) or whose worker died."""
+    now = timezone.now()
+    return OutboundMessage.objects.filter(
+        Q(status=OutboundMessage.Status.PENDING, created_at__lt=now - older_than)
+        | Q(status=OutboundMessage.Status.SENDING, claimed_at__lt=now - CLAIM_EXPIRES_AFTER)
+        | Q(status=OutboundMessage.Status.FAILED),
+        attempts__lt=MAX_ATTEMPTS,
+    ).values_list("id", "organizer_id")

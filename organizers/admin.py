@@ -1,0 +1,78 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from .admin_base import ScopedTabularInline, TenantModelForm
+from .models import Membership, Organizer
+from .roles import Role
+from .selectors import memberships_of, staff_organizer_ids
+
+
+class MembershipForm(TenantModelForm):
+    # People are named by email: a dropdown or lookup of every account would show
+    # organizer staff the people of other organizers.
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.all(),
+        to_field_name="email",
+        widget=forms.EmailInput,
+        label="Email",
+        error_messages={"invalid_choice": "No account uses this email yet; ask the person to sign up first."},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "can_view_demographics"]
+
+
+class MembershipInline(ScopedTabularInline):
+    """Only the organizer's admins (and superusers) grant roles."""
+
+    model = Membership
+    form = MembershipForm
+    extra = 0
+
+    def _is_admin(self, request, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        return obj is not None and any(
+            m.organizer_id == obj.id and m.role == Role.ADMIN for m in memberships_of(request.user)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_admin(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_admin(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_admin(request, obj)
+
+
+@admin.register(Organizer)
+class OrganizerAdmin(admin.ModelAdmin):
+    """Organizers are not scoped models: staff see and edit only their own."""
+
+    list_display = ["name", "slug", "time_zone", "currency", "is_published"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(id__in=staff_organizer_ids(request.user))
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(staff_organizer_ids(request.user))
+
+    has_view_permission = has_change_permission = lambda self, request, obj=None: self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug"]

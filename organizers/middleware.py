@@ -1,0 +1,64 @@
+"""Tenant resolution: /<organizer-slug>/... selects the organizer and its scope.
+
+Everything a tenant page runs (views, template rendering, selectors) happens inside
+`scope(organizer=...)`. The admin runs inside a scope of the organizers the person
+is staff of (all of them for superusers). Pages outside both run with no scope, so
+a query on a tenant model there raises instead of leaking.
+"""
+
+import zoneinfo
+
+from django.http import Http404
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from .models import Organizer
+from .roles import NO_ACCESS
+from .selectors import access_of, staff_organizer_ids
+
+
+class OrganizerMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organizer = None
+        request.access = NO_ACCESS
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+
+        slug = match.kwargs.get("organizer_slug") if match else None
+        if slug is not None:
+            organizer = Organizer.objects.filter(slug=slug).first()
+            if organizer is None:
+                raise Http404("No such organizer.")
+            request.organizer = organizer
+            request.access = access_of(request.user, organizer)
+            if not organizer.is_published and not request.access.is_member:
+                raise Http404("No such organizer.")
+            with self._viewer_time_zone(request, organizer.time_zone), scope(organizer=organizer.id):
+                return self.get_response(request)
+
+        if match is not None and match.app_name == "admin":
+            return self._admin(request)
+        with self._viewer_time_zone(request, None):
+            return self.get_response(request)
+
+    def _admin(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_superuser:
+            with scopes_disabled():
+                return self.get_response(request)
+        # A list, even an empty one, filters; None would switch the filter off.
+        allowed = staff_organizer_ids(user) if user.is_authenticated else []
+        with scope(organizer=allowed):
+            return self.get_response(request)
+
+    @staticmethod
+    def _viewer_time_zone(request, fallback):
+        zone = getattr(request.user, "time_zone", None) if request.user.is_authenticated else None
+        zone = zone or fallback or zoneinfo.ZoneInfo("UTC")
+        return timezone.override(zone)

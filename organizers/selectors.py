@@ -1,0 +1,46 @@
+"""Read queries about organizers and memberships that several pages share."""
+
+from django.db.models import QuerySet
+from django_scopes import scopes_disabled
+
+from .models import Membership, Organizer
+from .roles import STAFF_ROLES, OrganizerAccess, access_for
+
+
+def published_organizers() -> QuerySet[Organizer]:
+    return Organizer.objects.filter(is_published=True).order_by("name")
+
+
+def memberships_of(user) -> list[Membership]:
+    """Every membership of one person, across organizers (for the nav and the admin).
+
+    Filtering by user explicitly is what makes it safe to leave the organizer scope.
+    """
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        return list(Membership.objects.filter(user=user).select_related("organizer").order_by("organizer__name"))
+
+
+def organizers_of(user) -> list[Organizer]:
+    seen: dict[int, Organizer] = {}
+    for membership in memberships_of(user):
+        seen.setdefault(membership.organizer_id, membership.organizer)
+    return list(seen.values())
+
+
+def staff_organizer_ids(user) -> list[int]:
+    """Organizers whose data this person may configure in the admin."""
+    return sorted({m.organizer_id for m in memberships_of(user) if m.role in STAFF_ROLES})
+
+
+def access_of(user, organizer: Organizer) -> OrganizerAccess:
+    if not user.is_authenticated:
+        return OrganizerAccess(organizer_id=organizer.id)
+    mine = [m for m in memberships_of(user) if m.organizer_id == organizer.id]
+    return access_for(
+        organizer_id=organizer.id,
+        roles={m.role for m in mine},
+        superuser=user.is_superuser,
+        demographics_grant=any(m.can_view_demographics for m in mine),
+    )

@@ -1,0 +1,37 @@
+import markdown
+import nh3
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+
+
+@register.filter
+def render_markdown(text: str | None) -> str:
+    """Markdown from staff or participants, rendered and then sanitized (no raw HTML survives)."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
+    return mark_safe(clean)
+
+
+@register.simple_tag
+def zone_name() -> str:
+    """The time zone times on this page are shown in, named for the reader."""
+    return str(timezone.get_current_timezone())
+
+
+@register.filter
+def local_time(value, fmt: str = "D j M Y, H:i"):
+    """A datetime in the viewer's zone with the zone's abbreviation (e.g. 'CDT')."""
+    if value is None:
+        return ""
+    from django.utils.dateformat import format as date_format
+
+    local = timezone.localtime(value)
+    return f"{date_format(local, fmt)} {local.tzname()}"

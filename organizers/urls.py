@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizers"
+
+# Mounted under /<organizer_slug>/ by config/urls.py.
+urlpatterns = [
+    path("", views.landing, name="landing"),
+]

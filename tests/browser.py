@@ -1,0 +1,53 @@
+"""Browser tests: Debian's chromium driven by Playwright (its own browser download fails here)."""
+
+import os
+
+import pytest
+
+from .conftest import CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(live_server):
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls
+    # the test makes for setup and assertions are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def sign_in(page, email: str, password: str = "pw-for-tests-only") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state("networkidle")
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical axe-core violations on the current page (axe.min.js from a package)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    summary = "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in violations)
+    assert not violations, f"axe-core found problems on {page.url}:\n{summary}"
