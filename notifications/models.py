@@ -8,8 +8,8 @@ from organizers.scoping import OrganizerScopedManager
 class OutboundMessage(models.Model):
     """One message Praxis sends, written in the caller's transaction.
 
-    The unique `dedupe_key` (e.g. "reminder:session=42:user=7:24h") makes sending
-    idempotent: asking twice for the same message, or delivering its task twice,
+    The `dedupe_key` (e.g. "reminder:session=42:user=7:24h"), unique per organizer,
+    makes sending idempotent: asking twice for the same message, or delivering its task twice,
     never sends it twice.
     """
 
@@ -28,7 +28,7 @@ class OutboundMessage(models.Model):
     template = models.CharField(max_length=100, help_text="notifications/email/<template>.subject.txt / .txt / .html")
     context = models.JSONField(default=dict, blank=True)
     attachments = models.JSONField(default=list, blank=True, help_text="[{filename, content, mimetype}]")
-    dedupe_key = models.CharField(max_length=255, unique=True)
+    dedupe_key = models.CharField(max_length=255)
     essential = models.BooleanField(
         default=True, help_text="Essential messages (bookings, changed times) go even to people who opted out."
     )
@@ -45,6 +45,7 @@ class OutboundMessage(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_due_idx")]
+        constraints = [models.UniqueConstraint(fields=["organizer", "dedupe_key"], name="unique_outbox_dedupe_key")]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to_email} ({self.get_status_display()})"

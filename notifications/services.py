@@ -37,13 +37,15 @@ def notify(
     email = to_email or (recipient.email if recipient is not None else None)
     if not email:
         raise ValueError("A message needs a recipient or an email address.")
-    existing = OutboundMessage.objects.filter(dedupe_key=dedupe_key).first()
+    # Explicit organizer filter: works inside the caller's scope and in tasks or commands alike.
+    outbox = OutboundMessage.objects.with_scope(organizer=organizer.id)
+    existing = outbox.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing, False
     opted_out = recipient is not None and recipient.opted_out_of_optional_messages and not essential
     try:
         with transaction.atomic():  # a savepoint, so a lost race leaves the caller's transaction usable
-            message = OutboundMessage.objects.create(
+            message = outbox.create(
                 organizer=organizer,
                 recipient=recipient,
                 to_email=email,
@@ -55,7 +57,7 @@ def notify(
                 status=OutboundMessage.Status.SUPPRESSED if opted_out else OutboundMessage.Status.PENDING,
             )
     except IntegrityError:
-        return OutboundMessage.objects.get(dedupe_key=dedupe_key), False
+        return outbox.get(dedupe_key=dedupe_key), False
     if not opted_out:
         enqueue_send(message)
     return message, True

@@ -15,11 +15,16 @@ def memberships_of(user) -> list[Membership]:
     """Every membership of one person, across organizers (for the nav and the admin).
 
     Filtering by user explicitly is what makes it safe to leave the organizer scope.
+    Kept on the user object, so one request (nav, access, admin) asks the database once.
     """
     if not user.is_authenticated:
         return []
-    with scopes_disabled():
-        return list(Membership.objects.filter(user=user).select_related("organizer").order_by("organizer__name"))
+    cached = getattr(user, "_praxis_memberships", None)
+    if cached is None:
+        with scopes_disabled():
+            cached = list(Membership.objects.filter(user=user).select_related("organizer").order_by("organizer__name"))
+        user._praxis_memberships = cached
+    return cached
 
 
 def organizers_of(user) -> list[Organizer]:

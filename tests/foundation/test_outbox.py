@@ -1,0 +1,106 @@
+"""notify(): written in the caller's transaction, sent once after commit."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from notifications import services
+from notifications.models import OutboundMessage
+from notifications.tasks import send_outbound_message, sweep_outbox
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _note(organizer, recipient, key="note:1", **extra):
+    return services.notify(
+        organizer=organizer, recipient=recipient, template="praxis/note", dedupe_key=key,
+        context={"subject": "Your seat is confirmed", "name": recipient.display_name, "body": "See you in October."},
+        **extra,
+    )
+
+
+def _rows():
+    with scopes_disabled():
+        return list(OutboundMessage.objects.all())
+
+
+def test_message_is_sent_after_commit(organizer, django_capture_on_commit_callbacks):
+    person = UserFactory(full_name="Rosa Leader")
+    with django_capture_on_commit_callbacks(execute=True):
+        message, created = _note(organizer, person)
+        assert created and mail.outbox == []  # nothing leaves before the transaction commits
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Your seat is confirmed"
+    assert "Hello Rosa Leader" in mail.outbox[0].body and organizer.name in mail.outbox[0].body
+    (row,) = _rows()
+    assert row.status == OutboundMessage.Status.SENT and row.sent_at and row.attempts == 1
+
+
+def test_a_rolled_back_transaction_sends_nothing(organizer, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                _note(organizer, person)
+                raise RuntimeError("the seat could not be taken")
+    assert mail.outbox == [] and _rows() == []
+
+
+def test_the_same_dedupe_key_sends_once(organizer, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created_first = _note(organizer, person)
+        second, created_second = _note(organizer, person)
+    assert created_first and not created_second and first.pk == second.pk
+    assert len(mail.outbox) == 1
+
+
+def test_a_task_delivered_twice_sends_once(organizer, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        message, _ = _note(organizer, person)
+    assert send_outbound_message.apply(args=[message.id, organizer.id]).get() == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_a_worker_that_died_mid_send_is_retried_after_the_claim_expires(organizer):
+    person = UserFactory()
+    with scope(organizer=organizer.id):
+        message, _ = _note(organizer, person)  # on_commit never runs here: the enqueue was "lost"
+        assert services.claim(message.id) is not None  # a worker claims it, then dies
+        assert services.claim(message.id) is None  # a redelivery right away must not send twice
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            claimed_at=timezone.now() - services.CLAIM_EXPIRES_AFTER - timedelta(seconds=1)
+        )
+    assert sweep_outbox.apply().get() == 1
+    assert len(mail.outbox) == 1
+    assert _rows()[0].status == OutboundMessage.Status.SENT
+
+
+def test_a_failed_send_is_recorded_and_swept_again(organizer, settings):
+    settings.EMAIL_BACKEND = "tests.foundation.failing_backend.FailingBackend"
+    person = UserFactory()
+    with scope(organizer=organizer.id):
+        message, _ = _note(organizer, person)
+    with pytest.raises(Exception):
+        send_outbound_message.apply(args=[message.id, organizer.id], throw=True).get()
+    (row,) = _rows()
+    assert row.status == OutboundMessage.Status.FAILED and "SMTP is down" in row.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sweep_outbox.apply()
+    assert len(mail.outbox) == 1 and _rows()[0].status == OutboundMessage.Status.SENT
+
+
+def test_people_who_opted_out_get_essential_messages_only(organizer, django_capture_on_commit_callbacks):
+    person = UserFactory(opted_out_of_optional_messages=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder, _ = _note(organizer, person, key="reminder:1", essential=False)
+        booking, _ = _note(organizer, person, key="booking:1", essential=True)
+    assert reminder.status == OutboundMessage.Status.SUPPRESSED
+    assert [m.subject for m in mail.outbox] == ["Your seat is confirmed"]
+    assert len(mail.outbox) == 1
