@@ -1,0 +1,239 @@
+"""LEXIMIN selection probabilities by column generation.
+
+Follows Flanigan, Gölz, Gupta, Hennig & Procaccia, "Fair algorithms for
+selecting citizens' assemblies" (Nature 596, 2021), implemented from the
+paper on the shared constraint model:
+
+* A *panel* is any cohort satisfying every rule.  We keep a growing set of
+  panels and an LP choosing a distribution over them that maximises ``z``,
+  the lowest probability among applicants whose probability is not fixed yet
+  (fixed ones must keep at least their fixed value).
+* The LP's dual prices say how much each applicant's probability is worth.
+  A pricing integer program finds the panel with the highest dual value; if
+  it beats the price of the convexity row the panel enters the LP (updated in
+  place, warm-started) and we repeat.
+* When pricing finds nothing better -- or returns a panel we already have,
+  which happens when solver tolerances make the LP look improvable -- ``z``
+  is optimal for this level.  Applicants with a positive dual price are at
+  ``z`` in *every* optimal distribution (complementary slackness), so their
+  probability is fixed and the next level begins.
+
+Applicants are grouped into *types* (identical coefficients in every rule,
+same fixed status, see ``constraints.group_types``).  Symmetry means the
+LEXIMIN distribution gives everyone in a type the same probability, so the
+LP has one row per type and the pricing IP one integer count per type; a
+type's probability is then spread equally over its members.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from .conflicts import find_conflicts
+from .constraints import add_constraints, build_model, group_types
+from .model import SelectionProblem
+from .results import INFEASIBLE, OPTIMAL, TIME_LIMIT, ConflictReport
+from .solver import (INF, SOLVER_NAME, col_values, f64, i32, is_infeasible, is_optimal,
+                     new_highs, solver_version)
+
+FIX_TOLERANCE = 1e-9  # slack kept on fixed probabilities so later LPs stay feasible
+DUAL_TOLERANCE = 1e-8  # dual prices above this mark a probability as settled
+PRICING_TOLERANCE = 1e-8  # reduced cost a new panel must exceed to enter
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeximinResult:
+    """LEXIMIN marginal probabilities and the panel distribution behind them.
+
+    ``panels[i][t]`` is how many units (people or whole teams) of type ``t``
+    panel ``i`` takes; ``type_units[t]`` lists those units (tuples of applicant
+    ids).  Which units of a type fill a panel is decided when the lottery is
+    published, spreading the type's probability equally.
+    """
+
+    problem: SelectionProblem = field(repr=False, compare=False)
+    status: str
+    probabilities: Mapping[str, float] = field(default_factory=dict)
+    k_over_n: float = 0.0  # seats / selectable applicants: the equal-share ceiling
+    selectable: int = 0
+    type_units: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    panels: tuple[tuple[int, ...], ...] = ()
+    weights: tuple[float, ...] = ()
+    rounds: int = 0  # LP solves (column-generation iterations)
+    levels: int = 0  # times probabilities were fixed
+    conflicts: ConflictReport | None = None
+    solver: str = SOLVER_NAME
+    solver_version: str = ""
+    seed: int = 0
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        return self.status in (OPTIMAL, TIME_LIMIT) and bool(self.weights)
+
+    @property
+    def min_probability(self) -> float:
+        """Lowest probability among applicants who can be selected at all."""
+        ids = [m for units in self.type_units for u in units for m in u]
+        return min((self.probabilities[i] for i in ids), default=0.0)
+
+    @property
+    def n_types(self) -> int:
+        return len(self.type_units)
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "probabilities": dict(self.probabilities),
+            "k_over_n": self.k_over_n,
+            "min_probability": self.min_probability,
+            "types": self.n_types,
+            "panels": len(self.panels),
+            "rounds": self.rounds,
+            "levels": self.levels,
+            "conflicts": self.conflicts.to_dict() if self.conflicts else None,
+            "solver": self.solver,
+            "solver_version": self.solver_version,
+            "seed": self.seed,
+            "timings": dict(self.timings),
+        }
+
+
+def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> LeximinResult:
+    """LEXIMIN probabilities over all cohorts satisfying every rule.
+
+    With ``time_limit`` (seconds) the loop stops early and returns the best
+    distribution found so far with status "time_limit" (valid, not optimal).
+    """
+    t0 = time.perf_counter()
+    model = build_model(problem)
+    common = dict(problem=problem, solver_version=solver_version(), seed=problem.seed)
+    if model.conflicts:
+        return LeximinResult(status=INFEASIBLE, conflicts=find_conflicts(model), **common)
+
+    types = group_types(model)
+    T = len(types)
+    size = np.array([t.count for t in types], dtype=float)
+
+    # Pricing IP: integer count per type, shared constraints.
+    pricing = new_highs()
+    built = add_constraints(
+        pricing, model,
+        columns=[(t.coefs, float(t.count) if t.fixed_in else 0.0, float(t.count)) for t in types],
+    )
+    if built.excess_cols:
+        # Soft organization limit: only panels with the least total excess.
+        ex = i32(list(built.excess_cols.values()))
+        pricing.changeColsCost(len(ex), ex, np.ones(len(ex)))
+        pricing.run()
+        if is_optimal(pricing):
+            least = round(pricing.getInfo().objective_function_value)
+            pricing.addRow(-INF, least + 0.5, len(ex), ex, np.ones(len(ex)))
+            pricing.changeColsCost(len(ex), ex, np.zeros(len(ex)))
+    pricing.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    pricing.run()
+    if is_infeasible(pricing):
+        return LeximinResult(status=INFEASIBLE, conflicts=find_conflicts(model),
+                             timings={"total": time.perf_counter() - t0}, **common)
+
+    def panel_from_solution() -> tuple[int, ...]:
+        return tuple(int(round(v)) for v in col_values(pricing)[:T])
+
+    # Master LP: column 0 is z; one row per free type, then the convexity row.
+    free = [t for t in range(T) if not types[t].fixed_in]
+    row_of = {t: i for i, t in enumerate(free)}
+    F = len(free)
+    lp = new_highs()
+    lp.addVar(-INF, INF)
+    lp.changeColCost(0, 1.0)
+    lp.addRows(F, np.zeros(F), np.full(F, INF), F, i32(range(F)), np.zeros(F, dtype=np.int32),
+               np.full(F, -1.0))
+    lp.addRow(1.0, 1.0, 0, i32([]), f64([]))
+    lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
+
+    panels: list[tuple[int, ...]] = []
+    seen: set[tuple[int, ...]] = set()
+
+    def add_panel(counts: tuple[int, ...]) -> None:
+        idx = [row_of[t] for t in free if counts[t]] + [F]
+        val = [counts[t] / size[t] for t in free if counts[t]] + [1.0]
+        lp.addCol(0.0, 0.0, INF, len(idx), i32(idx), f64(val))
+        panels.append(counts)
+        seen.add(counts)
+
+    add_panel(panel_from_solution())
+    fixed: dict[int, float] = {}
+    rounds = levels = 0
+    status = OPTIMAL
+    lam = np.array([1.0])
+    pricing_cost = np.zeros(pricing.getNumCol())
+    while len(fixed) < F:
+        lp.run()
+        rounds += 1
+        if not is_optimal(lp):
+            status = lp.modelStatusToString(lp.getModelStatus())
+            break
+        sol = lp.getSolution()
+        lam = np.asarray(sol.col_value[1:], dtype=float)
+        z = float(sol.col_value[0])
+        dual = -np.asarray(sol.row_dual[:F], dtype=float)  # >= 0: value of each type's row
+        mu = float(sol.row_dual[F])  # price of the convexity row
+        if time_limit is not None and time.perf_counter() - t0 > time_limit:
+            status = TIME_LIMIT
+            break
+
+        # Pricing: panel maximising sum over types of dual * count / size.
+        for t in free:
+            pricing_cost[t] = dual[row_of[t]] / size[t]
+        pricing.changeColsCost(T, i32(range(T)), pricing_cost[:T])
+        pricing.run()
+        if is_optimal(pricing):
+            counts = panel_from_solution()
+            value = float(sum(pricing_cost[t] * counts[t] for t in free))
+            if value > mu + PRICING_TOLERANCE and counts not in seen:
+                add_panel(counts)
+                continue
+
+        # Level optimal: fix the types whose dual price is positive.
+        unfixed = [t for t in free if t not in fixed]
+        settle = [t for t in unfixed if dual[row_of[t]] > DUAL_TOLERANCE]
+        if not settle:
+            settle = [max(unfixed, key=lambda t: dual[row_of[t]])]
+        for t in settle:
+            fixed[t] = z
+            r = row_of[t]
+            lp.changeCoeff(r, 0, 0.0)
+            lp.changeRowBounds(r, max(0.0, z - FIX_TOLERANCE), INF)
+        levels += 1
+
+    lam = np.clip(lam, 0.0, None)
+    if lam.sum() > 0:
+        lam = lam / lam.sum()
+    counts_matrix = np.array(panels, dtype=float).reshape(len(panels), T)
+    type_prob = (lam @ counts_matrix) / size if T else np.zeros(0)
+    probabilities = {a.id: 0.0 for a in problem.applicants}
+    for t, ty in enumerate(types):
+        p = 1.0 if ty.fixed_in else float(min(1.0, max(0.0, type_prob[t])))
+        for u in ty.units:
+            for m in u.members:
+                probabilities[m] = p
+    keep = [i for i, w in enumerate(lam) if w > 1e-12]
+    selectable = len(model.selectable_ids)
+    return LeximinResult(
+        status=status,
+        probabilities=probabilities,
+        k_over_n=problem.seats / selectable if selectable else 0.0,
+        selectable=selectable,
+        type_units=tuple(tuple(u.members for u in ty.units) for ty in types),
+        panels=tuple(panels[i] for i in keep),
+        weights=tuple(float(lam[i]) for i in keep),
+        rounds=rounds,
+        levels=levels,
+        timings={"total": time.perf_counter() - t0},
+        **common,
+    )
