@@ -44,11 +44,13 @@ def _message(row: Row, bound: str, by: int, alone: bool) -> str:
     what = "reserved seats" if row.reserved else "minimum" if bound == "min" else "maximum"
     limit = row.lo if bound == "min" else row.hi
     if bound == "min":
-        why = (f"only {avail} have it" if row.available < row.lo
-               else f"{avail} have it but not enough fit with the other rules")
+        verb = "has" if row.available == 1 else "have"
+        why = (f"only {avail} {verb} it" if row.available < row.lo
+               else f"{avail} {verb} it but not enough fit with the other rules")
         return (f"the '{row.name}' {what} of {limit} cannot be met: {why}; relaxing it "
                 f"by {by} makes selection possible{tail}")
-    return (f"the '{row.name}' {what} of {limit} cannot be kept ({avail} have it); "
+    verb = "has" if row.available == 1 else "have"
+    return (f"the '{row.name}' {what} of {limit} cannot be kept ({avail} {verb} it); "
             f"raising it by {by} makes selection possible{tail}")
 
 

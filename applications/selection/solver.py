@@ -42,10 +42,16 @@ def status_name(h: highspy.Highs) -> str:
 
 
 def is_optimal(h: highspy.Highs) -> bool:
+    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
+        return not is_infeasible(h)
     return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
 
 def is_infeasible(h: highspy.Highs) -> bool:
+    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
+        # No columns at all (nobody selectable): feasible only if every row allows 0.
+        lp = h.getLp()
+        return any(lo > 1e-9 or hi < -1e-9 for lo, hi in zip(lp.row_lower_, lp.row_upper_))
     return h.getModelStatus() in (
         highspy.HighsModelStatus.kInfeasible,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
