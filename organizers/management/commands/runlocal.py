@@ -43,6 +43,8 @@ class Command(BaseCommand):
         for email, who in organizers_demo.demo_logins():
             self.stdout.write(f"  {email:<42} {who}")
         self.stdout.write("Emails are printed here in the console. Stop with Ctrl+C.\n")
+        # A plain `kill` should stop the worker too, not orphan it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", addr, use_reloader=False)
         finally:
