@@ -79,6 +79,14 @@ class _TenantAdminMixin:
 
 
 class OrganizerScopedAdmin(_TenantAdminMixin, admin.ModelAdmin):
+    def get_list_filter(self, request):
+        # Organizer is not a scoped model: a plain filter would list every organizer's
+        # name. Offer only the organizers present in this person's (scoped) rows.
+        return [
+            ("organizer", admin.RelatedOnlyFieldListFilter) if entry == "organizer" else entry
+            for entry in super().get_list_filter(request)
+        ]
+
     def has_add_permission(self, request):
         return self.has_module_permission(request)
 

@@ -137,3 +137,11 @@ def test_staff_can_edit_their_cohort_in_the_admin(world, client_for):
     cohort = CohortFactory(program=world["a_program"], title="Inaugural series")
     response = client_for(member(world["a"], Role.STAFF)).get(f"/admin/cohorts/cohort/{cohort.pk}/change/")
     assert response.status_code == 200 and b"Inaugural series" in response.content
+
+
+def test_list_filters_do_not_name_other_organizers(world, client_for):
+    world["b"].name = "Unlisted Partner Org"
+    world["b"].is_published = False
+    world["b"].save()
+    html = client_for(member(world["a"], Role.STAFF)).get("/admin/cohorts/program/").content.decode()
+    assert "Unlisted Partner Org" not in html
