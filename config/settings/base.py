@@ -193,3 +193,10 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
 }
+
+# Applications: close expired offers (each triggers a replacement) and purge demographic
+# answers past their retention.
+CELERY_BEAT_SCHEDULE["applications-expire-offers"] = {"task": "applications.tasks.expire_offers", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["applications-purge-demographics"] = {
+    "task": "applications.tasks.purge_demographics", "schedule": 3600.0,
+}

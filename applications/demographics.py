@@ -1,0 +1,133 @@
+"""Special-category data: the only module that reads individual demographic answers.
+
+Individual answers go to people holding `Capability.VIEW_DEMOGRAPHICS` (reviewers also
+need their call to allow it); each such read writes a `DemographicAccessLog` row.
+Everyone else gets aggregates in which cells of fewer than the organizer's
+`small_cell_k` people are suppressed, together with a second cell or the total when
+one suppressed cell could otherwise be worked out from the rest.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from organizers.roles import Capability
+
+from .models import Application, DemographicAccessLog, DemographicCategory, DemographicResponse
+
+NOT_ANSWERED = "Not answered or prefer not to say"
+
+
+def may_read_individual(access, *, call=None, as_reviewer: bool = False) -> bool:
+    if not access.can(Capability.VIEW_DEMOGRAPHICS):
+        return False
+    if as_reviewer:
+        return bool(call and call.reviewers_see_demographics)
+    return True
+
+
+def read_individual(*, application: Application, viewer, access, as_reviewer: bool = False) -> dict | None:
+    """One applicant's answers for a permitted viewer (logged), else None."""
+    if not may_read_individual(access, call=application.call, as_reviewer=as_reviewer):
+        return None
+    response = DemographicResponse.objects.filter(application=application).first()
+    if response is None:
+        return None
+    DemographicAccessLog.objects.create(
+        organizer_id=application.organizer_id, viewer=viewer, application=application,
+        action=DemographicAccessLog.Action.VIEW, detail="review page" if as_reviewer else "staff page",
+    )
+    return labelled(application.call, response.answers)
+
+
+def labelled(call, answers: dict) -> list[tuple[str, list[str]]]:
+    """[(category label, [values])] in the call's order; prefer-not-to-say for empty answers."""
+    out = []
+    for category in call.demographic_categories.all():
+        values = answers.get(category.key) or []
+        out.append((category.label, values or ["Prefer not to say"]))
+    return out
+
+
+def features_by_application(applications: Iterable[Application]) -> dict[int, dict[str, list[str]]]:
+    """Answers keyed by application id, for the selection engine and aggregates only."""
+    ids = [a.pk for a in applications]
+    return {
+        r.application_id: dict(r.answers)
+        for r in DemographicResponse.objects.filter(application_id__in=ids).only("application_id", "answers")
+    }
+
+
+@dataclass
+class Cell:
+    label: str
+    count: int
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> str:
+        return "fewer than k" if self.suppressed else str(self.count)
+
+
+@dataclass
+class CategoryTable:
+    key: str
+    label: str
+    cells: list[Cell]
+    total: int
+    total_suppressed: bool = False
+    columns: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+def suppress(cells: list[Cell], *, total: int, k: int) -> bool:
+    """Mark small cells suppressed (in place); return whether the total must be hidden too.
+
+    Primary: 0 < count < k. Complementary: a lone suppressed cell could be recovered
+    as total minus the others, so the next smallest shown non-zero cell is hidden as
+    well; with no such cell the total is hidden instead.
+    """
+    for cell in cells:
+        cell.suppressed = 0 < cell.count < k
+    hidden = [c for c in cells if c.suppressed]
+    if len(hidden) == 1:
+        others = sorted((c for c in cells if not c.suppressed and c.count > 0), key=lambda c: c.count)
+        if others:
+            others[0].suppressed = True
+        else:
+            return True
+    return False
+
+
+def count_by_value(category: DemographicCategory, answers: Iterable[dict]) -> list[Cell]:
+    counts: Counter[str] = Counter()
+    for answer in answers:
+        values = [v for v in (answer.get(category.key) or []) if v in category.value_list]
+        if not values:
+            counts[NOT_ANSWERED] += 1
+        for value in values:
+            counts[value] += 1
+    return [Cell(v, counts[v]) for v in category.value_list] + [Cell(NOT_ANSWERED, counts[NOT_ANSWERED])]
+
+
+def aggregate(call, groups: dict[str, list[Application]], *, exact: bool) -> list[CategoryTable]:
+    """Per category, counts per value for each named group (e.g. pool, selected).
+
+    `exact` is for holders of the demographics permission; everyone else gets the
+    suppressed table.
+    """
+    k = call.organizer.small_cell_k
+    features = features_by_application(a for apps in groups.values() for a in apps)
+    tables = []
+    for category in call.demographic_categories.all():
+        columns = {}
+        for name, apps in groups.items():
+            cells = count_by_value(category, [features.get(a.pk, {}) for a in apps])
+            hide_total = False if exact else suppress(cells, total=len(apps), k=k)
+            columns[name] = cells
+            columns[name + ":total"] = [Cell("Total", len(apps), suppressed=hide_total)]
+        first = next(iter(groups), None)
+        tables.append(CategoryTable(
+            key=category.key, label=category.label, cells=columns.get(first, []),
+            total=len(groups.get(first, [])), columns=columns,
+        ))
+    return tables

@@ -1,0 +1,80 @@
+"""The selection report as staff see it (page and CSV).
+
+The engine's reasons can name the quota a person was needed for ("needed for
+quota 'race: Indigenous'"), which says something about that person's demographic
+answers. Viewers without the demographics permission get those reasons in a
+generic form; pool counts in the conflict report below the organizer's small-cell
+threshold are hidden from them too.
+"""
+
+from .engine_input import lead_reference
+from .models import Application, SelectionRun
+
+# Reason codes whose text names a representation quota.
+QUOTA_REASONS = {
+    "needed_for_quota": "needed to meet a representation quota",
+    "category_max": "a representation maximum was already reached",
+    "displaces_quota": "taking them would leave a representation quota unmet",
+    "constraints": "the representation and organization rules leave no room",
+}
+
+
+def redact(codes: str, text: str, *, exact: bool) -> str:
+    if exact or not codes:
+        return text
+    parts = text.split("; ")
+    out = []
+    for i, code in enumerate(codes.split(";")):
+        out.append(QUOTA_REASONS.get(code, parts[i] if i < len(parts) else ""))
+    return "; ".join(p for p in out if p)
+
+
+def report_rows(run: SelectionRun, *, exact: bool) -> list[dict]:
+    report = (run.result or {}).get("report") or {}
+    rows = report.get("rows", [])
+    ids = {int(lead_reference(r["applicant_id"])[1:]) for r in rows}
+    apps = {
+        a.reference: a
+        for a in Application.objects.filter(pk__in=ids).select_related("applicant", "organization")
+    }
+    out = []
+    for row in rows:
+        ref = row["applicant_id"]
+        app = apps.get(lead_reference(ref))
+        is_member = ref != lead_reference(ref)
+        name = "" if app is None else (f"team member of {app.applicant.display_name}" if is_member else app.applicant.display_name)
+        out.append({
+            "reference": ref,
+            "application": app,
+            "applicant": name,
+            "organization": app.organization.name if app and app.organization and not is_member else "",
+            "team": row.get("team") or "",
+            "score": row.get("score"),
+            "priority": row.get("priority"),
+            "eligible": row.get("eligible"),
+            "fixed": row.get("fixed") or "",
+            "selected": row.get("selected"),
+            "probability": row.get("probability"),
+            "reasons": redact(row.get("reason_codes", ""), row.get("reasons", ""), exact=exact),
+        })
+    return out
+
+
+def visible_conflicts(run: SelectionRun, *, exact: bool, k: int) -> dict | None:
+    conflicts = (run.result or {}).get("conflicts")
+    if not conflicts:
+        return None
+    relaxations = []
+    for r in conflicts.get("relaxations", []):
+        def shown(n: int) -> str:
+            return str(n) if exact or not (0 < n < k) else f"fewer than {k}"
+
+        direction = "lower" if r["bound"] == "min" else "raise"
+        relaxations.append({
+            **r,
+            "available_shown": shown(r["available"]),
+            "in_pool_shown": shown(r["in_pool"]),
+            "advice": f"{direction} the {r['bound']}imum of “{r['name']}” from {r['limit']} by {r['relax_by']}",
+        })
+    return {"relaxations": relaxations, "structural": conflicts.get("structural", []),
+            "total_relaxation": conflicts.get("total_relaxation", 0)}

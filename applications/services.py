@@ -1,0 +1,679 @@
+"""Every write of the applications app: apply, review, select, offer, replace.
+
+One function owns each state transition (save, audit, notify). Messages go through
+`notifications.services.notify` inside the transaction that makes them true.
+"""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import Enrollment, Organization, Team
+from notifications.services import notify
+
+from . import selection as engine
+from .engine_input import build_problem, lead_reference
+from .models import (
+    AccommodationRequest,
+    Application,
+    ApplicationCall,
+    ConflictOfInterest,
+    DemographicAccessLog,
+    DemographicResponse,
+    Offer,
+    Review,
+    RubricCategory,
+    SelectionAuditEntry,
+    SelectionRun,
+    TeamMember,
+)
+
+TEAM_SALT = "applications.team-member"
+DEADLINE_PASSED = "The deadline for this call has passed; your changes were not saved."
+NOT_OPEN = "This call is not open for applications; your changes were not saved."
+
+
+def audit(*, call, action: str, actor=None, run=None, application=None, **detail: Any) -> None:
+    SelectionAuditEntry.objects.create(
+        organizer_id=call.organizer_id, call=call, run=run, application=application, actor=actor,
+        action=action, detail=detail,
+    )
+
+
+def site_path(name: str, organizer, **kwargs) -> str:
+    """A link for an email: absolute when the deployment names its address (PRAXIS_SITE_URL)."""
+    base = getattr(settings, "PRAXIS_SITE_URL", "").rstrip("/")
+    return base + reverse(name, kwargs={"organizer_slug": organizer.slug, **kwargs})
+
+
+# --- Applying -------------------------------------------------------------------------
+
+
+def _check_open(call: ApplicationCall, now) -> None:
+    if call.deadline and now > call.deadline:
+        raise ValidationError(DEADLINE_PASSED)
+    if not call.is_open(now):
+        raise ValidationError(NOT_OPEN)
+
+
+def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bool) -> Application:
+    """Save a draft or submit, all or nothing. `data` is a cleaned ApplicationForm.
+
+    Raises ValidationError (nothing saved) when the call is closed, the application
+    can no longer be changed, or a submitted team breaks the cohort's team rules.
+    """
+    now = timezone.now()
+    _check_open(call, now)
+    with transaction.atomic():
+        ApplicationCall.objects.select_for_update().filter(pk=call.pk).first()
+        application, _ = Application.objects.get_or_create(
+            call=call, applicant=applicant, defaults={"organizer_id": call.organizer_id}
+        )
+        if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
+            raise ValidationError(f"This application is {application.get_status_display().lower()} and can no longer be changed.")
+        _store_answers(application, call, data)
+        members = _store_team(application, call, data) if call.ask_team else []
+        if call.ask_demographics:
+            _store_demographics(application, call, data, now)
+        if call.ask_accommodations:
+            _store_accommodation(application, data.get("accommodation_needs", ""))
+        if submit:
+            _check_team_rules(call, application, members)
+            first_submission = application.status == Application.Status.DRAFT
+            application.status = Application.Status.SUBMITTED
+            application.submitted_at = now
+            application.save()
+            if first_submission:
+                notify(
+                    organizer=call.organizer, template="applications/submitted", recipient=applicant,
+                    dedupe_key=f"applications:submitted:application={application.pk}",
+                    context={"cohort": str(call.cohort), "status_url": site_path(
+                        "applications:application_status", call.organizer, application_id=application.pk)},
+                )
+            for member in members:
+                if member.confirmed_at is None:
+                    send_team_confirmation(member=member, application=application)
+        else:
+            application.save()
+    return application
+
+
+def _store_answers(application: Application, call: ApplicationCall, data: dict) -> None:
+    answers = {}
+    for question in call.questions.all():
+        value = data.get(f"q_{question.pk}")
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif hasattr(value, "as_tuple"):  # Decimal
+            value = str(value)
+        if value not in (None, "", []):
+            answers[str(question.pk)] = value
+    application.answers = answers
+    if call.ask_contact:
+        application.phone = data.get("phone", "")
+        application.organization = _organization(call, data)
+    if call.ask_role:
+        application.title = data.get("title", "")
+        application.is_leader = bool(data.get("is_leader"))
+        application.leadership_description = data.get("leadership_description", "")
+    if call.ask_team:
+        application.team_name = data.get("team_name", "")
+        application.is_executive_director = bool(data.get("is_executive_director"))
+    if call.ask_scholarship:
+        application.scholarship_requested = bool(data.get("scholarship_requested"))
+        application.scholarship_note = data.get("scholarship_note", "") if application.scholarship_requested else ""
+
+
+def _organization(call: ApplicationCall, data: dict) -> Organization | None:
+    chosen = data.get("organization")
+    if chosen:
+        return chosen
+    name = (data.get("other_organization") or "").strip()
+    if not name:
+        return None
+    organization, _ = Organization.objects.get_or_create(organizer_id=call.organizer_id, name=name)
+    return organization
+
+
+def _store_team(application: Application, call: ApplicationCall, data: dict) -> list[TeamMember]:
+    wanted = {}
+    for i, member in enumerate(data.get("team_members", [])):
+        email = member["email"].lower()
+        if email == application.applicant.email.lower():
+            raise ValidationError(f"Team member {i + 1}: that is your own address; list the other leaders.")
+        if email in wanted:
+            raise ValidationError(f"Team member {i + 1}: {email} is listed twice.")
+        wanted[email] = member
+    existing = {m.email.lower(): m for m in application.team_members.all()}
+    for email, member in existing.items():
+        if email not in wanted:
+            member.delete()
+    kept = []
+    for email, fields in wanted.items():
+        member = existing.get(email) or TeamMember(organizer_id=call.organizer_id, application=application, email=email)
+        member.full_name = fields["full_name"]
+        member.title = fields.get("title", "")
+        member.role = TeamMember.Role.EXECUTIVE_DIRECTOR if fields.get("is_executive_director") else TeamMember.Role.LEADER
+        member.save()
+        kept.append(member)
+    return kept
+
+
+def _check_team_rules(call: ApplicationCall, application: Application, members: list[TeamMember]) -> None:
+    cohort = call.cohort
+    if not cohort.is_team_cohort:
+        return
+    size = len(members) + 1
+    if cohort.team_size_min and size < cohort.team_size_min:
+        raise ValidationError(f"A team needs at least {cohort.team_size_min} people including you; this one has {size}.")
+    if cohort.team_size_max and size > cohort.team_size_max:
+        raise ValidationError(f"A team has at most {cohort.team_size_max} people including you; this one has {size}.")
+    directors = int(application.is_executive_director) + sum(m.role == TeamMember.Role.EXECUTIVE_DIRECTOR for m in members)
+    if cohort.team_requires_executive_director and directors != 1:
+        raise ValidationError("A team must include its executive director: mark exactly one person as executive director.")
+
+
+def _store_demographics(application: Application, call: ApplicationCall, data: dict, now) -> None:
+    answers = {}
+    for category in call.demographic_categories.all():
+        value = data.get(f"demo_{category.key}") or []
+        values = [value] if isinstance(value, str) else list(value)
+        values = [v for v in values if v in category.value_list]
+        if values:
+            answers[category.key] = values
+    existing = DemographicResponse.objects.filter(application=application).first()
+    if not answers:
+        if existing:
+            existing.delete()
+        return
+    if not data.get("demographics_consent"):
+        raise ValidationError("To share demographic answers, tick the consent box (or choose 'Prefer not to say').")
+    if existing is None:
+        existing = DemographicResponse(organizer_id=call.organizer_id, application=application)
+    if existing.answers != answers or not existing.consented_at:
+        existing.consent_text = call.demographics_consent_text
+        existing.consented_at = now
+    existing.answers = answers
+    existing.save()
+
+
+def _store_accommodation(application: Application, needs: str) -> None:
+    needs = (needs or "").strip()
+    existing = AccommodationRequest.objects.filter(application=application).first()
+    if not needs:
+        if existing and existing.status == AccommodationRequest.Status.REQUESTED:
+            existing.delete()
+        return
+    if existing is None:
+        AccommodationRequest.objects.create(organizer_id=application.organizer_id, application=application, needs=needs)
+    elif existing.needs != needs:
+        existing.needs = needs
+        existing.status = AccommodationRequest.Status.REQUESTED
+        existing.save()
+
+
+def send_team_confirmation(*, member: TeamMember, application: Application) -> None:
+    token = signing.dumps({"m": member.pk, "o": member.organizer_id}, salt=TEAM_SALT)
+    notify(
+        organizer=application.call.organizer, template="applications/team_confirm", to_email=member.email,
+        dedupe_key=f"applications:team-confirm:member={member.pk}:email={member.email}",
+        context={
+            "member_name": member.full_name, "applicant_name": application.applicant.display_name,
+            "cohort": str(application.call.cohort),
+            "confirm_url": site_path("applications:confirm_team_member", application.call.organizer, token=token),
+        },
+    )
+
+
+def team_member_from_token(token: str, organizer) -> TeamMember | None:
+    try:
+        payload = signing.loads(token, salt=TEAM_SALT, max_age=dt.timedelta(days=60))
+    except signing.BadSignature:
+        return None
+    if payload.get("o") != organizer.pk:
+        return None
+    return TeamMember.objects.filter(pk=payload.get("m")).select_related("application__call").first()
+
+
+def confirm_team_member(*, member: TeamMember) -> None:
+    with transaction.atomic():
+        if TeamMember.objects.filter(pk=member.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now()):
+            audit(call=member.application.call, action="team_member_confirmed", application=member.application,
+                  member=member.pk)
+
+
+def withdraw_application(*, application: Application, by) -> None:
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=application.pk)
+        if app.status in (Application.Status.WITHDRAWN, Application.Status.ACCEPTED, Application.Status.DECLINED):
+            raise ValidationError(f"This application is {app.get_status_display().lower()}; it cannot be withdrawn.")
+        had_offer = app.status == Application.Status.OFFERED
+        app.status = Application.Status.WITHDRAWN
+        app.withdrawn_at = timezone.now()
+        app.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        if had_offer:
+            Offer.objects.filter(application=app, status=Offer.Status.PENDING).update(
+                status=Offer.Status.DECLINED, responded_at=timezone.now()
+            )
+        audit(call=app.call, action="withdrawn", actor=by, application=app)
+        if had_offer:
+            _refill_after_commit(app.call)
+
+
+def delete_own_demographics(*, application: Application, by) -> bool:
+    with transaction.atomic():
+        deleted, _ = DemographicResponse.objects.filter(application=application).delete()
+        if deleted:
+            DemographicAccessLog.objects.create(
+                organizer_id=application.organizer_id, viewer=by, application=application,
+                action=DemographicAccessLog.Action.DELETE, detail="deleted by the applicant",
+            )
+    return bool(deleted)
+
+
+def purge_demographics(*, call: ApplicationCall) -> int:
+    with transaction.atomic():
+        deleted, _ = DemographicResponse.objects.filter(application__call=call).delete()
+        ApplicationCall.objects.filter(pk=call.pk).update(demographics_purged_at=timezone.now())
+        DemographicAccessLog.objects.create(
+            organizer_id=call.organizer_id, action=DemographicAccessLog.Action.PURGE,
+            detail=f"{deleted} responses of {call} purged after selection",
+        )
+        audit(call=call, action="demographics_purged", count=deleted)
+    return deleted
+
+
+def calls_due_for_purge(now=None):
+    """Calls whose retention period after the confirmed selection has run out."""
+    now = now or timezone.now()
+    due = []
+    for call in ApplicationCall.objects.filter(
+        selection_confirmed_at__isnull=False, demographics_retention_days__isnull=False, demographics_purged_at__isnull=True
+    ):
+        if call.selection_confirmed_at + dt.timedelta(days=call.demographics_retention_days) <= now:
+            due.append(call)
+    return due
+
+
+def update_accommodation(*, request: AccommodationRequest, status: str, by) -> None:
+    now = timezone.now()
+    request.status = status
+    if status == AccommodationRequest.Status.ACKNOWLEDGED:
+        request.acknowledged_at = request.acknowledged_at or now
+    if status == AccommodationRequest.Status.ARRANGED:
+        request.acknowledged_at = request.acknowledged_at or now
+        request.arranged_at = now
+    with transaction.atomic():
+        request.save()
+        audit(call=request.application.call, action=f"accommodation_{status}", actor=by, application=request.application)
+
+
+# --- Review ---------------------------------------------------------------------------
+
+
+def weighted_score(rubric: list[RubricCategory], scores: dict[str, int]) -> float:
+    """Weighted mean of the category scores, each scaled to 0-100."""
+    total_weight = sum(c.weight for c in rubric) or 1.0
+    return round(sum(c.weight * 100 * scores[str(c.pk)] / c.max_score for c in rubric) / total_weight, 2)
+
+
+def submit_review(*, application: Application, reviewer, scores: dict[str, int], recommendation: str, comment: str) -> Review:
+    if ConflictOfInterest.objects.filter(application=application, reviewer=reviewer).exists():
+        raise ValidationError("You declared a conflict of interest with this application.")
+    rubric = list(application.call.rubric.all())
+    with transaction.atomic():
+        review, _ = Review.objects.update_or_create(
+            application=application, reviewer=reviewer,
+            defaults={
+                "organizer_id": application.organizer_id, "scores": scores, "score": weighted_score(rubric, scores),
+                "recommendation": recommendation, "comment": comment, "submitted_at": timezone.now(),
+            },
+        )
+    return review
+
+
+def declare_conflict(*, application: Application, reviewer, reason: str) -> None:
+    """The reviewer leaves this application: their review (if any) no longer counts."""
+    with transaction.atomic():
+        ConflictOfInterest.objects.get_or_create(
+            application=application, reviewer=reviewer,
+            defaults={"organizer_id": application.organizer_id, "reason": reason},
+        )
+        Review.objects.filter(application=application, reviewer=reviewer).delete()
+        audit(call=application.call, action="conflict_of_interest", actor=reviewer, application=application)
+
+
+# --- Selection runs ---------------------------------------------------------------------
+
+
+def set_fixed(*, application: Application, fixed: str, by) -> None:
+    if fixed not in Application.Fixed.values:
+        raise ValidationError("Choose in, out or neither.")
+    with transaction.atomic():
+        application.fixed = fixed
+        application.save(update_fields=["fixed", "updated_at"])
+        audit(call=application.call, action="fixed", actor=by, application=application, fixed=fixed or "none")
+
+
+def start_run(*, call: ApplicationCall, kind: str, by, seed: int | None = None) -> SelectionRun:
+    """Record a run and hand it to a worker after commit."""
+    if kind not in (SelectionRun.Kind.BEST, SelectionRun.Kind.LOTTERY):
+        raise ValidationError("Choose the best-representing cohort or the fair lottery.")
+    if call.selection_confirmed_at:
+        raise ValidationError("This call's selection is already confirmed; declines are replaced automatically.")
+    if not call.seat_count:
+        raise ValidationError("Set the number of seats (or the cohort's capacity) first.")
+    seed = secrets.randbelow(10**9) if seed is None else seed
+    with transaction.atomic():
+        run = SelectionRun.objects.create(
+            organizer_id=call.organizer_id, call=call, kind=kind, seed=seed, created_by=by, progress="Waiting for a worker",
+        )
+        audit(call=call, action="run_started", actor=by, run=run, kind=kind, seed=seed)
+        _enqueue_run(run)
+    return run
+
+
+def _enqueue_run(run: SelectionRun) -> None:
+    from .tasks import execute_selection_run
+
+    run_id, organizer_id = run.pk, run.organizer_id
+    transaction.on_commit(lambda: execute_selection_run.delay(run_id, organizer_id))
+
+
+def _progress(run: SelectionRun, text: str, **fields) -> None:
+    SelectionRun.objects.filter(pk=run.pk).update(progress=text, **fields)
+
+
+def execute_run(*, run_id: int) -> SelectionRun:
+    """Solve a queued run and store its report. Safe to call twice: a finished run is left alone."""
+    run = SelectionRun.objects.select_related("call__cohort", "call__organizer").get(pk=run_id)
+    if run.status != SelectionRun.Status.QUEUED:
+        return run
+    _progress(run, "Reading the pool", status=SelectionRun.Status.RUNNING, started_at=timezone.now())
+    try:
+        built = build_problem(run.call, seed=run.seed)
+        _progress(run, f"Solving for {built.problem.seats} seats among {len(built.problem.applicants)} applicants")
+        result, report = _solve(run.kind, built.problem)
+    except Exception as exc:  # stored on the run for staff; nothing else changes
+        SelectionRun.objects.filter(pk=run.pk).update(
+            status=SelectionRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+            progress="Failed", finished_at=timezone.now(),
+        )
+        raise
+    with transaction.atomic():
+        run.refresh_from_db()
+        run.input_snapshot = built.snapshot()
+        run.result = result
+        run.solver_version = result.get("solver_version", "")
+        run.status = SelectionRun.Status.DONE if result["status"] == "feasible" else SelectionRun.Status.INFEASIBLE
+        run.progress = "Finished"
+        run.finished_at = timezone.now()
+        run.save()
+        audit(call=run.call, action="run_finished", run=run, status=run.status, selected=result["selected"])
+    return run
+
+
+def _solve(kind: str, problem) -> tuple[dict, "engine.SelectionReport | None"]:
+    """Run the engine; return the JSON stored on the run."""
+    if kind == SelectionRun.Kind.LOTTERY:
+        distribution = engine.leximin(problem)
+        if not distribution.feasible:
+            return _infeasible(distribution.conflicts, distribution.solver_version, problem), None
+        lottery = engine.draw_lottery(distribution, seed=problem.seed)
+        report = engine.build_report(lottery)
+        selected = list(lottery.selected)
+        version = distribution.solver_version
+    else:
+        best = engine.select_best(problem)
+        if not best.feasible:
+            return _infeasible(best.conflicts, best.solver_version, problem, status=best.status), None
+        report = engine.build_report(best)
+        selected = list(best.selected)
+        version = best.solver_version
+    return {
+        "status": "feasible", "selected": selected, "conflicts": None, "solver_version": version,
+        "solver": report.solver, "report": report.to_dict(),
+    }, report
+
+
+def _infeasible(conflicts, version: str, problem, status: str = "infeasible") -> dict:
+    return {
+        "status": status, "selected": [], "solver_version": version,
+        "conflicts": conflicts.to_dict() if conflicts else None,
+        "settings": problem.settings_snapshot(),
+    }
+
+
+def confirm_run(*, run: SelectionRun, by) -> list[Offer]:
+    """Staff accept a run's cohort: offers go out now, other runs of the call are discarded."""
+    with transaction.atomic():
+        call = ApplicationCall.objects.select_for_update().get(pk=run.call_id)
+        run = SelectionRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != SelectionRun.Status.DONE:
+            raise ValidationError("Only a finished run with a cohort can be confirmed.")
+        if call.selection_confirmed_at:
+            raise ValidationError("Another run of this call is already confirmed.")
+        now = timezone.now()
+        run.status = SelectionRun.Status.CONFIRMED
+        run.confirmed_by, run.confirmed_at = by, now
+        run.save()
+        call.runs.filter(status=SelectionRun.Status.DONE).exclude(pk=run.pk).update(status=SelectionRun.Status.DISCARDED)
+        call.selection_confirmed_at = now
+        call.save(update_fields=["selection_confirmed_at"])
+        audit(call=call, action="run_confirmed", actor=by, run=run)
+        return _make_offers(call=call, run=run, references=run.selected_references, by=by)
+
+
+def _make_offers(*, call: ApplicationCall, run: SelectionRun, references: list[str], by) -> list[Offer]:
+    leads = sorted({lead_reference(r) for r in references}, key=lambda r: int(r[1:]))
+    expires = timezone.now() + dt.timedelta(days=call.offer_days)
+    offers = []
+    for ref in leads:
+        app = Application.objects.select_for_update().get(pk=int(ref[1:]), call=call)
+        if app.status not in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
+            continue  # withdrew (or was already handled) since the run
+        offer = Offer.objects.create(organizer_id=call.organizer_id, application=app, run=run, expires_at=expires)
+        app.status = Application.Status.OFFERED
+        app.save(update_fields=["status", "updated_at"])
+        notify(
+            organizer=call.organizer, template="applications/offer", recipient=app.applicant,
+            dedupe_key=f"applications:offer={offer.pk}",
+            context={
+                "cohort": str(call.cohort), "expires_at": timezone.localtime(expires, call.cohort.time_zone).strftime("%d %B %Y %H:%M %Z"),
+                "respond_url": site_path("applications:application_status", call.organizer, application_id=app.pk),
+                "replacement": run.kind == SelectionRun.Kind.REPLACEMENT,
+            },
+        )
+        audit(call=call, action="offer_sent", actor=by, run=run, application=app, expires_at=expires.isoformat())
+        offers.append(offer)
+    return offers
+
+
+def release_letters(*, call: ApplicationCall, by) -> int:
+    """Send the waitlist and rejection letters staff have held back.
+
+    Eligible applicants not offered a seat are waitlisted (replacements come from
+    them); ineligible or staff-excluded ones are told they were not selected.
+    """
+    run = call.runs.filter(status=SelectionRun.Status.CONFIRMED, kind__in=["best", "lottery"]).first()
+    if run is None:
+        raise ValidationError("Confirm a selection run before releasing letters.")
+    eligible = {e["reference"] for e in run.input_snapshot.get("pool", []) if e["eligible"] and e["fixed"] != "out"}
+    sent = 0
+    with transaction.atomic():
+        for app in call.applications.select_for_update().filter(status=Application.Status.SUBMITTED, letter_sent_at__isnull=True):
+            waitlisted = app.reference in eligible
+            app.status = Application.Status.WAITLISTED if waitlisted else Application.Status.REJECTED
+            app.letter_sent_at = timezone.now()
+            app.save(update_fields=["status", "letter_sent_at", "updated_at"])
+            notify(
+                organizer=call.organizer, recipient=app.applicant,
+                template="applications/waitlisted" if waitlisted else "applications/not_selected",
+                dedupe_key=f"applications:letter:application={app.pk}",
+                context={"cohort": str(call.cohort)},
+            )
+            sent += 1
+        audit(call=call, action="letters_released", actor=by, count=sent)
+    return sent
+
+
+# --- Offers and replacements ------------------------------------------------------------
+
+
+def accept_offer(*, offer: Offer, by) -> Enrollment:
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().select_related("application__call__cohort").get(pk=offer.pk)
+        app = offer.application
+        if offer.status != Offer.Status.PENDING or offer.expires_at <= timezone.now():
+            raise ValidationError("This offer is no longer open.")
+        now = timezone.now()
+        offer.status, offer.responded_at = Offer.Status.ACCEPTED, now
+        offer.save()
+        app.status = Application.Status.ACCEPTED
+        app.save(update_fields=["status", "updated_at"])
+        enrollment = _enroll(app, now)
+        audit(call=app.call, action="offer_accepted", actor=by, application=app, run=offer.run)
+        notify(
+            organizer=app.call.organizer, template="applications/offer_accepted", recipient=app.applicant,
+            dedupe_key=f"applications:accepted:offer={offer.pk}", context={"cohort": str(app.call.cohort)},
+        )
+    return enrollment
+
+
+def _enroll(app: Application, now) -> Enrollment:
+    cohort = app.call.cohort
+    team = None
+    if cohort.is_team_cohort and app.organization_id:
+        team, _ = Team.objects.get_or_create(
+            cohort=cohort, organization=app.organization,
+            defaults={"organizer_id": app.organizer_id, "name": app.team_name},
+        )
+    lead_role = Enrollment.Role.EXECUTIVE_DIRECTOR if app.is_executive_director else (
+        Enrollment.Role.TEAM_LEAD if team else Enrollment.Role.PARTICIPANT
+    )
+    enrollment = _enrollment_for(cohort, app.applicant, app.organization, team, lead_role, now)
+    if team:
+        users = get_user_model().objects
+        for member in app.team_members.all():
+            person = users.filter(email__iexact=member.email).first() or users.create_user(
+                email=member.email, full_name=member.full_name
+            )
+            role = Enrollment.Role.EXECUTIVE_DIRECTOR if member.role == TeamMember.Role.EXECUTIVE_DIRECTOR else Enrollment.Role.PARTICIPANT
+            _enrollment_for(cohort, person, app.organization, team, role, now)
+    return enrollment
+
+
+def _enrollment_for(cohort, person, organization, team, role, now) -> Enrollment:
+    enrollment, _ = Enrollment.objects.update_or_create(
+        cohort=cohort, person=person, status__in=Enrollment.SEAT_HOLDING + (Enrollment.Status.WAITLISTED,),
+        defaults={"organizer_id": cohort.organizer_id, "organization": organization, "team": team, "role": role,
+                  "status": Enrollment.Status.CONFIRMED, "confirmed_at": now},
+    )
+    return enrollment
+
+
+def decline_offer(*, offer: Offer, by) -> None:
+    _close_offer(offer=offer, status=Offer.Status.DECLINED, by=by)
+
+
+def _close_offer(*, offer: Offer, status: str, by=None) -> bool:
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().select_related("application__call").get(pk=offer.pk)
+        if offer.status != Offer.Status.PENDING:
+            if by is not None:
+                raise ValidationError("This offer is no longer open.")
+            return False
+        offer.status, offer.responded_at = status, timezone.now()
+        offer.save()
+        app = offer.application
+        app.status = Application.Status.DECLINED if status == Offer.Status.DECLINED else Application.Status.EXPIRED
+        app.save(update_fields=["status", "updated_at"])
+        audit(call=app.call, action=f"offer_{status}", actor=by, application=app, run=offer.run)
+        if status == Offer.Status.EXPIRED:
+            notify(
+                organizer=app.call.organizer, template="applications/offer_expired", recipient=app.applicant,
+                dedupe_key=f"applications:expired:offer={offer.pk}", context={"cohort": str(app.call.cohort)},
+            )
+        _refill_after_commit(app.call)
+    return True
+
+
+def expire_offers(*, now=None) -> int:
+    """Close offers past their deadline; each closed offer triggers a replacement."""
+    now = now or timezone.now()
+    expired = 0
+    for offer in Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).only("pk"):
+        expired += _close_offer(offer=offer, status=Offer.Status.EXPIRED)
+    return expired
+
+
+def _refill_after_commit(call: ApplicationCall) -> None:
+    from .tasks import fill_vacancies_task
+
+    call_id, organizer_id = call.pk, call.organizer_id
+    transaction.on_commit(lambda: fill_vacancies_task.delay(call_id, organizer_id))
+
+
+def fill_vacancies(*, call: ApplicationCall) -> SelectionRun | None:
+    """Re-solve with acceptors and open offers fixed in and decliners fixed out.
+
+    The new people get offers at once (staff confirmed the selection they extend);
+    when no replacement keeps every quota, staff are told which quota fails.
+    """
+    with transaction.atomic():
+        call = ApplicationCall.objects.select_for_update().select_related("cohort", "organizer").get(pk=call.pk)
+        if not call.selection_confirmed_at:
+            return None
+        apps = list(call.applications.all())
+        held = [a for a in apps if a.status in (Application.Status.ACCEPTED, Application.Status.OFFERED)]
+        if sum(1 + a.team_members.count() for a in held) >= call.seat_count:
+            return None
+        seed = secrets.randbelow(10**9)
+        built = build_problem(call, seed=seed)
+        refs = {a.reference: a for a in apps}
+        members = {}
+        for entry in built.entries:
+            members.setdefault(lead_reference(entry.reference), []).append(entry.reference)
+        accepted = [m for r, a in refs.items() if a.status == Application.Status.ACCEPTED for m in members.get(r, [])]
+        pending = [m for r, a in refs.items() if a.status == Application.Status.OFFERED for m in members.get(r, [])]
+        declined = [
+            m for r, a in refs.items()
+            if a.status in (Application.Status.DECLINED, Application.Status.EXPIRED) for m in members.get(r, [])
+        ]
+        result = engine.select_replacements(built.problem, accepted=accepted, declined=declined, pending=pending)
+        run = SelectionRun.objects.create(
+            organizer_id=call.organizer_id, call=call, kind=SelectionRun.Kind.REPLACEMENT, seed=seed,
+            input_snapshot={**built.snapshot(), "accepted": accepted, "pending": pending, "declined": declined},
+            solver_version=result.solver_version, started_at=timezone.now(), finished_at=timezone.now(),
+            progress="Finished",
+        )
+        if result.feasible:
+            report = engine.build_report(result)
+            run.result = {"status": "feasible", "selected": list(result.replacements), "all_selected": list(result.selected),
+                          "conflicts": None, "solver_version": result.solver_version, "solver": report.solver,
+                          "report": report.to_dict()}
+            run.status, run.confirmed_at = SelectionRun.Status.CONFIRMED, timezone.now()
+            run.save()
+            audit(call=call, action="replacement_selected", run=run, replacements=list(result.replacements))
+            _make_offers(call=call, run=run, references=list(result.replacements), by=None)
+        else:
+            run.result = _infeasible(result.conflicts, result.solver_version, built.problem, status=result.status)
+            run.status = SelectionRun.Status.INFEASIBLE
+            run.save()
+            audit(call=call, action="replacement_infeasible", run=run)
+            if call.organizer.contact_email:
+                notify(
+                    organizer=call.organizer, template="applications/replacement_infeasible",
+                    to_email=call.organizer.contact_email, dedupe_key=f"applications:replacement-infeasible:run={run.pk}",
+                    context={"cohort": str(call.cohort), "messages": list(result.conflicts.messages) if result.conflicts else [],
+                             "run_url": site_path("applications:run_detail", call.organizer, run_id=run.pk)},
+                )
+    return run
