@@ -200,3 +200,6 @@ CELERY_BEAT_SCHEDULE["applications-expire-offers"] = {"task": "applications.task
 CELERY_BEAT_SCHEDULE["applications-purge-demographics"] = {
     "task": "applications.tasks.purge_demographics", "schedule": 3600.0,
 }
+
+# Library uploads: the largest file accepted (LIBRARY_MAX_UPLOAD_MB, default 20).
+LIBRARY_MAX_UPLOAD_BYTES = env.int("LIBRARY_MAX_UPLOAD_MB", default=20) * 1024 * 1024

@@ -1,0 +1,270 @@
+"""Read queries the library's pages share.
+
+`visible_resources` is THE audience rule: the library page, search, collections,
+downloads, bookmarks and "My library" all start from it. It filters by organizer
+explicitly and runs its subqueries with scopes disabled (scopes would add joins
+inside Exists), so it is safe to call from any page of the organizer.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models.functions import Concat
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.html import escape
+from django_scopes import scopes_disabled
+
+from cohorts.models import AffinityGroup, AffinityMembership, Enrollment
+from organizers.models import Membership
+from organizers.roles import STAFF_ROLES
+
+from .models import Bookmark, Collection, CollectionItem, Resource
+
+# Enrollment statuses that make someone a participant for the library.
+PARTICIPANT_STATUSES = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED, Enrollment.Status.OFFERED)
+SEARCH_CONFIG = "english"
+
+
+def is_library_staff(*, organizer, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    with scopes_disabled():
+        return Membership.objects.filter(organizer_id=organizer.id, user_id=user.id, role__in=STAFF_ROLES).exists()
+
+
+def _participations(*, organizer, user) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(organizer_id=organizer.id, person_id=user.id, status__in=PARTICIPANT_STATUSES)
+
+
+def is_participant(*, organizer, user) -> bool:
+    """Enrolled (confirmed, offered or completed) in any cohort of the organizer."""
+    if not user.is_authenticated:
+        return False
+    with scopes_disabled():
+        return _participations(organizer=organizer, user=user).exists()
+
+
+def visible_resources(*, organizer, user, staff: bool | None = None) -> QuerySet[Resource]:
+    """Resources of `organizer` this person may see: published ones their audience
+    includes, plus their own proposals. Staff see every resource, proposals included
+    (the review queue needs them); list pages add `status=published` themselves.
+
+    `staff`: pass `request.access.is_staff` to save a query; computed when None.
+    """
+    if staff is None:
+        staff = is_library_staff(organizer=organizer, user=user)
+    with scopes_disabled():
+        resources = Resource.objects.filter(organizer_id=organizer.id)
+        published = Q(status=Resource.Status.PUBLISHED)
+        if staff:
+            return resources
+        if not user.is_authenticated:
+            return resources.filter(published, audience=Resource.Audience.PUBLIC)
+
+        mine = _participations(organizer=organizer, user=user)
+        programs = Resource.audience_programs.through.objects.filter(
+            resource_id=OuterRef("pk"), program_id__in=mine.values("cohort__program_id")
+        )
+        cohorts = Resource.audience_cohorts.through.objects.filter(
+            resource_id=OuterRef("pk"), cohort_id__in=mine.values("cohort_id")
+        )
+        group_member = AffinityMembership.objects.filter(
+            organizer_id=organizer.id, person_id=user.id, group_id=OuterRef("audience_affinity_group_id")
+        )
+        group_facilitator = AffinityGroup.facilitators.through.objects.filter(
+            affinitygroup_id=OuterRef("audience_affinity_group_id"),
+            facilitator__organizer_id=organizer.id,
+            facilitator__user_id=user.id,
+        )
+        audience = (
+            Q(audience=Resource.Audience.PUBLIC)
+            | Q(audience=Resource.Audience.ENROLLED) & Exists(mine)
+            | Q(audience=Resource.Audience.PROGRAMS) & (Exists(programs) | Exists(cohorts))
+            | Q(audience=Resource.Audience.AFFINITY_GROUP) & (Exists(group_member) | Exists(group_facilitator))
+        )
+        return resources.filter(published & audience | Q(contributor_id=user.id))
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    q: str = ""
+    kind: str = ""
+    topic: str = ""
+    program: int | None = None
+    language: str = ""
+    sort: str = ""
+
+
+SORTS = {
+    "newest": ("Newest first", ["-created_at", "-id"]),
+    "oldest": ("Oldest first", ["created_at", "id"]),
+    "title": ("Title A–Z", ["title", "id"]),
+}
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def browse_resources(*, organizer, user, filters: LibraryFilters, staff: bool | None = None) -> QuerySet[Resource]:
+    """The library page and search: the visible resources, filtered, searched and sorted."""
+    resources = visible_resources(organizer=organizer, user=user, staff=staff).filter(status=Resource.Status.PUBLISHED)
+    if filters.kind:
+        resources = resources.filter(kind=filters.kind)
+    if filters.language:
+        resources = resources.filter(language=filters.language)
+    with scopes_disabled():
+        if filters.topic:
+            resources = resources.filter(topics__slug=filters.topic, topics__organizer_id=organizer.id)
+        if filters.program:
+            in_collection = CollectionItem.objects.filter(
+                organizer_id=organizer.id, resource_id=OuterRef("pk"), collection__program_id=filters.program
+            )
+            for_program = Resource.audience_programs.through.objects.filter(
+                resource_id=OuterRef("pk"), program_id=filters.program
+            )
+            for_cohort = Resource.audience_cohorts.through.objects.filter(
+                resource_id=OuterRef("pk"), cohort__program_id=filters.program
+            )
+            resources = resources.filter(Exists(in_collection) | Exists(for_program) | Exists(for_cohort))
+    query = filters.q.strip()
+    if query:
+        resources = _search(resources, query)
+        order = ["-rank", "-created_at", "-id"] if filters.sort not in SORTS else SORTS[filters.sort][1]
+    else:
+        order = SORTS.get(filters.sort, SORTS["newest"])[1]
+    return resources.order_by(*order)
+
+
+def _search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
+    if on_postgres():
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return resources.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
+    # SQLite: substring match, title matches first, then summary, then body.
+    return resources.filter(
+        Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+    ).annotate(
+        rank=Case(
+            When(title__icontains=query, then=Value(3)),
+            When(summary__icontains=query, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+
+
+# Characters that cannot come from a person's text, marking the highlighted words until
+# the rest of the snippet is escaped.
+_HL_START, _HL_STOP = "\ue000", "\ue001"
+
+
+def search_snippets(resources: list[Resource], query: str) -> dict[int, str]:
+    """Safe HTML snippets with the matched words in <mark>, for one page of results."""
+    query = query.strip()
+    if not query or not resources:
+        return {}
+    if on_postgres():
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        with scopes_disabled():
+            rows = Resource.objects.filter(pk__in=[r.pk for r in resources]).annotate(
+                snippet=SearchHeadline(
+                    _snippet_source(), search, config=SEARCH_CONFIG, start_sel=_HL_START, stop_sel=_HL_STOP,
+                    max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
+                )
+            ).values_list("pk", "snippet")
+            raw = dict(rows)
+    else:
+        raw = {r.pk: _substring_snippet(f"{r.summary}\n{r.body}", query) for r in resources}
+    return {pk: _safe_highlight(text) for pk, text in raw.items() if text}
+
+
+def _snippet_source():
+    """The text a snippet is cut from: summary then body."""
+    return Concat(F("summary"), Value("\n"), F("body"))
+
+
+def _substring_snippet(text: str, query: str, width: int = 90) -> str:
+    at = text.lower().find(query.lower())
+    if at < 0:
+        return ""
+    start, end = max(0, at - width), min(len(text), at + len(query) + width)
+    found = text[at : at + len(query)]
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return f"{prefix}{text[start:at]}{_HL_START}{found}{_HL_STOP}{text[at + len(query):end]}{suffix}"
+
+
+def _safe_highlight(text: str) -> str:
+    return str(escape(text)).replace(_HL_START, "<mark>").replace(_HL_STOP, "</mark>")
+
+
+def visible_collections(*, organizer, user, staff: bool | None = None) -> QuerySet[Collection]:
+    """Collections holding at least one resource this person may see."""
+    resources = visible_resources(organizer=organizer, user=user, staff=staff).filter(status=Resource.Status.PUBLISHED)
+    with scopes_disabled():
+        items = CollectionItem.objects.filter(collection_id=OuterRef("pk"), resource__in=resources)
+        return Collection.objects.filter(organizer_id=organizer.id).filter(Exists(items))
+
+
+def collections_for(*, organizer, user, program=None, module=None, cohort=None, session=None) -> QuerySet[Collection]:
+    """Collections "for this module" (or program, cohort, session), for other apps' pages."""
+    attached = Q()
+    for field, obj in (("program", program), ("module", module), ("cohort", cohort), ("session", session)):
+        if obj is not None:
+            attached &= Q(**{field: obj})
+    return visible_collections(organizer=organizer, user=user).filter(attached)
+
+
+def collection_resources(*, collection: Collection, user, staff: bool | None = None) -> list[tuple[CollectionItem, Resource]]:
+    visible = visible_resources(organizer=collection.organizer, user=user, staff=staff).filter(
+        status=Resource.Status.PUBLISHED
+    )
+    with scopes_disabled():
+        items = (
+            CollectionItem.objects.filter(collection_id=collection.id, resource__in=visible)
+            .select_related("resource")
+            .order_by("position", "id")
+        )
+        return [(item, item.resource) for item in items]
+
+
+def bookmarked_ids(*, organizer, user, resource_ids: list[int]) -> set[int]:
+    if not user.is_authenticated or not resource_ids:
+        return set()
+    with scopes_disabled():
+        return set(
+            Bookmark.objects.filter(organizer_id=organizer.id, user_id=user.id, resource_id__in=resource_ids)
+            .values_list("resource_id", flat=True)
+        )
+
+
+def my_bookmarks(*, organizer, user, staff: bool | None = None) -> QuerySet[Resource]:
+    with scopes_disabled():
+        mine = Bookmark.objects.filter(organizer_id=organizer.id, user_id=user.id, resource_id=OuterRef("pk"))
+    return (
+        visible_resources(organizer=organizer, user=user, staff=staff)
+        .filter(status=Resource.Status.PUBLISHED)
+        .filter(Exists(mine))
+        .order_by("title")
+    )
+
+
+def my_proposals(*, organizer, user) -> QuerySet[Resource]:
+    # Proposals are what a participant contributed that staff reviewed or still have to;
+    # resources staff added themselves were published without a review.
+    with scopes_disabled():
+        return Resource.objects.filter(organizer_id=organizer.id, contributor_id=user.id).exclude(
+            status=Resource.Status.PUBLISHED, reviewed_at__isnull=True
+        ).order_by("-created_at")
+
+
+def review_queue(*, organizer) -> QuerySet[Resource]:
+    with scopes_disabled():
+        return (
+            Resource.objects.filter(organizer_id=organizer.id, status=Resource.Status.PROPOSED)
+            .select_related("contributor")
+            .order_by("created_at")
+        )

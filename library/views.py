@@ -1,0 +1,239 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from organizers.permissions import organizer_view
+from organizers.roles import Capability
+
+from . import selectors, services
+from .forms import LibraryFilterForm, ProposeResourceForm, ReviewForm, programs_for_filter
+from .models import Collection, Resource, Topic
+from .uploads import UploadSizeLimitHandler
+
+PAGE_SIZE = 20
+
+
+def _staff(request) -> bool:
+    return request.access.is_staff
+
+
+def _counts_visible(request) -> bool:
+    return request.access.can(Capability.MANAGE_LIBRARY)
+
+
+def _visible(request):
+    return selectors.visible_resources(organizer=request.organizer, user=request.user, staff=_staff(request))
+
+
+def _visible_or_refuse(request, resource_id: int) -> Resource:
+    """The resource if this person may see it. Anonymous visitors are asked to sign in
+    whether or not it exists, so the answer tells them nothing."""
+    resource = _visible(request).filter(pk=resource_id).select_related("contributor").first()
+    if resource is None:
+        if not request.user.is_authenticated:
+            raise _LoginFirst
+        raise Http404
+    return resource
+
+
+class _LoginFirst(Exception):
+    pass
+
+
+def _login_first(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginFirst:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@organizer_view(login=False)
+def library_index(request, organizer_slug: str):
+    organizer = request.organizer
+    topics = list(Topic.objects.filter(organizer_id=organizer.id))
+    programs = list(programs_for_filter(organizer))
+    form = LibraryFilterForm(request.GET or None, topics=topics, programs=programs)
+    values = form.cleaned_or_empty() if request.GET else {}
+    filters = selectors.LibraryFilters(**{k: v for k, v in values.items() if v})
+    resources = selectors.browse_resources(
+        organizer=organizer, user=request.user, filters=filters, staff=_staff(request)
+    ).prefetch_related("topics")
+    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    ids = [r.pk for r in rows]
+    snippets = selectors.search_snippets(rows, filters.q)
+    bookmarked = selectors.bookmarked_ids(organizer=organizer, user=request.user, resource_ids=ids)
+    for resource in rows:
+        resource.snippet = snippets.get(resource.pk, "")
+        resource.is_bookmarked = resource.pk in bookmarked
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(request, "library/index.html", {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "resources": rows,
+        "collections": selectors.visible_collections(organizer=organizer, user=request.user, staff=_staff(request)).select_related("program")[:20],
+        "can_propose": _can_propose(request),
+        "has_library": _is_library_person(request),
+        "show_counts": _counts_visible(request),
+        "query_string": query_string.urlencode(),
+    })
+
+
+def _is_library_person(request) -> bool:
+    """Members and participants of the organizer keep a library here; others only browse."""
+    return request.user.is_authenticated and (
+        request.access.is_member or selectors.is_participant(organizer=request.organizer, user=request.user)
+    )
+
+
+def _can_propose(request) -> bool:
+    return request.user.is_authenticated and (
+        _staff(request) or selectors.is_participant(organizer=request.organizer, user=request.user)
+    )
+
+
+@organizer_view(login=False)
+@_login_first
+def resource_detail(request, organizer_slug: str, resource_id: int):
+    resource = _visible_or_refuse(request, resource_id)
+    if resource.status == Resource.Status.PUBLISHED:
+        services.record_view(resource=resource)
+    with scopes_disabled():
+        topics = list(resource.topics.all())
+    return render(request, "library/resource_detail.html", {
+        "resource": resource,
+        "topics": topics,
+        "bookmarked": bool(selectors.bookmarked_ids(organizer=request.organizer, user=request.user, resource_ids=[resource.pk])),
+        "can_bookmark": resource.status == Resource.Status.PUBLISHED and _is_library_person(request),
+        "show_counts": _counts_visible(request),
+    })
+
+
+@organizer_view(login=False)
+@_login_first
+def resource_download(request, organizer_slug: str, resource_id: int):
+    resource = _visible_or_refuse(request, resource_id)
+    if not resource.file:
+        raise Http404("This resource has no file.")
+    try:
+        handle = resource.file.storage.open(resource.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.")
+    services.record_download(resource=resource)
+    response = FileResponse(
+        handle, as_attachment=True, filename=resource.original_filename or "resource",
+        content_type=resource.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@organizer_view(login=True)
+def resource_bookmark(request, organizer_slug: str, resource_id: int):
+    if not _is_library_person(request):
+        raise Http404
+    resource = _visible(request).filter(pk=resource_id, status=Resource.Status.PUBLISHED).first()
+    if resource is None:
+        raise Http404
+    now = services.toggle_bookmark(organizer=request.organizer, user=request.user, resource=resource)
+    messages.success(request, f"“{resource.title}” is {'in' if now else 'no longer in'} your library.")
+    return redirect("library:resource_detail", organizer_slug=organizer_slug, resource_id=resource.pk)
+
+
+@organizer_view(login=False)
+@_login_first
+def collection_detail(request, organizer_slug: str, collection_id: int):
+    collection = selectors.visible_collections(
+        organizer=request.organizer, user=request.user, staff=_staff(request)
+    ).filter(pk=collection_id).select_related("program", "module", "cohort__program", "session").first()
+    if collection is None:
+        if not request.user.is_authenticated:
+            raise _LoginFirst
+        raise Http404
+    return render(request, "library/collection_detail.html", {
+        "collection": collection,
+        "items": selectors.collection_resources(collection=collection, user=request.user, staff=_staff(request)),
+    })
+
+
+@organizer_view(login=True)
+def my_library(request, organizer_slug: str):
+    if not _is_library_person(request):
+        raise Http404
+    organizer = request.organizer
+    return render(request, "library/my_library.html", {
+        "bookmarks": selectors.my_bookmarks(organizer=organizer, user=request.user, staff=_staff(request)),
+        "proposals": selectors.my_proposals(organizer=organizer, user=request.user),
+        "can_propose": _can_propose(request),
+    })
+
+
+# csrf_exempt + csrf_protect inside: the size-limit handler must be installed before
+# the CSRF check reads the body (Django's documented pattern for upload handlers).
+@csrf_exempt
+@organizer_view(login=True)
+def propose_resource(request, organizer_slug: str):
+    if not _can_propose(request):
+        raise Http404
+    if request.method == "POST":
+        request.upload_handlers.insert(0, UploadSizeLimitHandler(request))
+    return _propose(request, organizer_slug)
+
+
+@csrf_protect
+def _propose(request, organizer_slug: str):
+    organizer = request.organizer
+    if request.method == "POST":
+        form = ProposeResourceForm(
+            request.POST, request.FILES, organizer=organizer,
+            refused_upload=getattr(request, "library_upload_refused", None),
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            services.propose_resource(
+                organizer=organizer, proposer=request.user,
+                upload=data["upload"] if form.checked_upload else None, checked=form.checked_upload,
+                topics=data["topics"], **{f: data[f] for f in services.RESOURCE_FIELDS},
+            )
+            messages.success(request, "Thank you. Staff will review your proposal; you can follow it here.")
+            return redirect("library:my_library", organizer_slug=organizer_slug)
+    else:
+        form = ProposeResourceForm(organizer=organizer)
+    return render(request, "library/propose.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@organizer_view(capability=Capability.MANAGE_LIBRARY)
+def review_queue(request, organizer_slug: str):
+    return render(request, "library/review_queue.html", {
+        "proposals": selectors.review_queue(organizer=request.organizer),
+        "form": ReviewForm(),
+    })
+
+
+@require_POST
+@organizer_view(capability=Capability.MANAGE_LIBRARY)
+def review_decide(request, organizer_slug: str, resource_id: int):
+    resource = get_object_or_404(selectors.review_queue(organizer=request.organizer), pk=resource_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or reject.")
+        return redirect("library:review_queue", organizer_slug=organizer_slug)
+    decide = services.approve_resources if form.cleaned_data["decision"] == "approve" else services.reject_resources
+    decide(organizer=request.organizer, resource_ids=[resource.pk], reviewer=request.user, note=form.cleaned_data["note"])
+    verb = "approved and published" if decide is services.approve_resources else "rejected"
+    messages.success(request, f"“{resource.title}” {verb}.")
+    return redirect("library:review_queue", organizer_slug=organizer_slug)
