@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models.functions import Concat
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
@@ -183,7 +183,7 @@ def search_snippets(resources: list[Resource], query: str) -> dict[int, str]:
 
 def _snippet_source():
     """The text a snippet is cut from: summary then body."""
-    return Concat(F("summary"), Value("\n"), F("body"))
+    return Concat(F("summary"), Value("\n"), F("body"), output_field=TextField())
 
 
 def _substring_snippet(text: str, query: str, width: int = 90) -> str:

@@ -54,7 +54,10 @@ def max_upload_bytes() -> int:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+    """A size for people: "20 MB", "1.5 MB", "98 KB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def too_large_message(size: int | None = None) -> str:
