@@ -91,17 +91,19 @@ def library_index(request, organizer_slug: str):
     })
 
 
+def _is_participant(request) -> bool:
+    if not hasattr(request, "_library_participant"):
+        request._library_participant = selectors.is_participant(organizer=request.organizer, user=request.user)
+    return request._library_participant
+
+
 def _is_library_person(request) -> bool:
     """Members and participants of the organizer keep a library here; others only browse."""
-    return request.user.is_authenticated and (
-        request.access.is_member or selectors.is_participant(organizer=request.organizer, user=request.user)
-    )
+    return request.user.is_authenticated and (request.access.is_member or _is_participant(request))
 
 
 def _can_propose(request) -> bool:
-    return request.user.is_authenticated and (
-        _staff(request) or selectors.is_participant(organizer=request.organizer, user=request.user)
-    )
+    return request.user.is_authenticated and (_staff(request) or _is_participant(request))
 
 
 @organizer_view(login=False)
