@@ -140,10 +140,17 @@ def browse_resources(*, organizer, user, filters: LibraryFilters, staff: bool | 
 
 
 def _search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
-    if on_postgres():
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        return resources.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
-    # SQLite: substring match, title matches first, then summary, then body.
+    return fulltext_search(resources, query) if on_postgres() else substring_search(resources, query)
+
+
+def fulltext_search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
+    """PostgreSQL: the stored weighted vector (GIN-indexed), ranked."""
+    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    return resources.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
+
+
+def substring_search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
+    """SQLite (and the bench's baseline): substring match; title, then summary, then body."""
     return resources.filter(
         Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
     ).annotate(

@@ -1,0 +1,40 @@
+"""The demo library loads from the seeds, across audiences, and is safe to re-run."""
+
+from django.core.management import call_command
+from django_scopes import scopes_disabled
+
+from library.models import Collection, CollectionItem, Resource
+from organizers.models import Organizer
+
+
+def snapshot():
+    with scopes_disabled():
+        return (Resource.objects.count(), Collection.objects.count(), CollectionItem.objects.count(),
+                sorted(Resource.objects.values_list("title", flat=True)))
+
+
+def test_demo_library_is_idempotent_and_drawn_from_the_seeds(db):
+    call_command("load_demo", verbosity=0)
+    first = snapshot()
+    call_command("load_demo", verbosity=0)
+    assert snapshot() == first
+    with scopes_disabled():
+        cjc = Organizer.objects.get(slug="chicago-jobs-council")
+        framework = Resource.objects.get(organizer=cjc, title="Anti-Racist Workforce Development System Framework")
+        for area in ("Anti-Racist Workforce Development System", "Anti-Racist Program Design",
+                     "Anti-Racist Client Engagement & Service Delivery", "Anti-Racist Policy Design & Development",
+                     "Anti-Racist Partnerships"):
+            assert f"### {area}" in framework.body
+        assert "Restorative" in framework.body and framework.audience == Resource.Audience.PUBLIC
+        assert Resource.objects.filter(organizer__slug="partos", title="DEI Organisational Checklist").exists()
+        illinois = set(Resource.objects.filter(organizer__slug="illinois-partners").values_list("title", flat=True))
+        for session in ("Racial Healing & Relationship Building", "Introduction to Systemic Racism",
+                        "Race and Power in the Human Service Sector",
+                        "Systems Change Strategies & Frameworks to Confront Systemic Racism"):
+            assert any(session in title for title in illinois)
+        assert any("Communication materials" in title for title in illinois)
+        audiences = set(Resource.objects.values_list("audience", flat=True))
+        assert {"public", "enrolled", "programs", "staff"} <= audiences
+        assert Resource.objects.filter(status=Resource.Status.PROPOSED).exists()
+        handout = Resource.objects.get(organizer__slug="illinois-partners", title__startswith="Session 1 handout")
+        assert handout.file and handout.file.read().startswith(b"## Session 1")
