@@ -88,9 +88,9 @@ def propose_resource(*, organizer, proposer, upload=None, checked=None, topics=(
 def _decide(*, organizer, resource_ids, reviewer, status: str, note: str = "") -> int:
     with transaction.atomic(), scopes_disabled():
         resources = list(
-            Resource.objects.select_for_update()
+            Resource.objects.select_for_update(of=("self",))
             .filter(organizer_id=organizer.id, pk__in=list(resource_ids), status=Resource.Status.PROPOSED)
-            .select_related("contributor")
+            .select_related("contributor", "organizer")
         )
         now = timezone.now()
         for resource in resources:
