@@ -139,7 +139,7 @@ def build_problem(
         engine.IntersectionQuota(conditions=iq.conditions, min=iq.min_seats, max=iq.max_seats, label=iq.label or None)
         for iq in call.intersection_quotas.all()
     )
-    per_org = 1 if teams else cohort.per_organization_limit
+    per_org = 1 if teams else call.organization_limit
     problem = engine.SelectionProblem(
         applicants=tuple(people),
         seats=call.seat_count,

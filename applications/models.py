@@ -57,6 +57,9 @@ class ApplicationCall(models.Model):
     reviews_wanted = models.PositiveSmallIntegerField(default=2)
     # Selection rules.
     seats = models.PositiveIntegerField(null=True, blank=True, help_text="People to select. Empty: the cohort capacity.")
+    max_per_organization = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="At most this many people per organization. Empty: the cohort's own limit.",
+    )
     organization_limit_is_soft = models.BooleanField(
         default=False,
         help_text="More people per organization than the cohort's limit are allowed only when representation needs them.",
@@ -73,6 +76,10 @@ class ApplicationCall(models.Model):
 
     def __str__(self) -> str:
         return f"Applications for {self.cohort}"
+
+    @property
+    def organization_limit(self) -> int | None:
+        return self.max_per_organization or self.cohort.per_organization_limit
 
     @property
     def seat_count(self) -> int:
