@@ -4,7 +4,6 @@ Forms only parse and check input; services decide and write.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cohorts.models import Organization
 
@@ -231,6 +230,3 @@ class FixedForm(forms.Form):
 class AccommodationStatusForm(forms.Form):
     status = forms.ChoiceField(choices=AccommodationRequest.Status.choices)
 
-
-def first_error(exc: ValidationError) -> list[str]:
-    return list(exc.messages)

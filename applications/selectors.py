@@ -1,5 +1,7 @@
 """Read queries the applications pages share."""
 
+import math
+
 from dataclasses import dataclass
 from statistics import mean, median, pstdev
 
@@ -8,9 +10,9 @@ from django.db.models import Count, Q
 from organizers.models import Membership
 from organizers.roles import Role
 
-from .demographics import Cell, aggregate, features_by_application, suppress
+from .demographics import Cell, aggregate, features_by_application
 from .engine_input import lead_reference
-from .models import Application, ApplicationCall, ConflictOfInterest, Review, SelectionRun
+from .models import Application, ApplicationCall, ConflictOfInterest, SelectionRun
 
 
 def open_calls():
@@ -133,8 +135,6 @@ def quota_rows(call: ApplicationCall, pool: list[Application], selected: list[Ap
 def _bounds(quota, seats: int) -> tuple[int, int | None]:
     lo, hi = quota.min_seats, quota.max_seats
     if quota.target_share is not None and seats:
-        import math
-
         target = round(quota.target_share * seats, 9)
         lo = max(lo, math.floor(target))
         hi = math.ceil(target) if hi is None else min(hi, math.ceil(target))
@@ -157,9 +157,3 @@ def pool_dashboard(call: ApplicationCall, *, exact: bool) -> dict:
         "status_counts": dict(call.applications.values_list("status").annotate(n=Count("id")).order_by()),
     }
 
-
-def reviews_by(application: Application) -> list[Review]:
-    return list(application.reviews.all())
-
-
-__all__ = ["suppress"]

@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -32,6 +31,18 @@ from .models import (
     SelectionRun,
 )
 from .report import report_rows, visible_conflicts
+
+
+def _attempt(request, action, success):
+    """Call a service; show its ValidationError as a message, or the success text."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
 
 # --- Applicants -------------------------------------------------------------------------
 
@@ -105,12 +116,8 @@ def application_status(request, organizer_slug: str, application_id: int):
 @organizer_view()
 def withdraw(request, organizer_slug: str, application_id: int):
     application = _own_application(request, application_id)
-    try:
-        services.withdraw_application(application=application, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Your application is withdrawn.")
+    _attempt(request, lambda: services.withdraw_application(application=application, by=request.user),
+             "Your application is withdrawn.")
     return redirect("applications:application_status", organizer_slug=organizer_slug, application_id=application.pk)
 
 
@@ -401,12 +408,8 @@ def run_csv(request, organizer_slug: str, run_id: int):
 @organizer_view(capability=STAFF)
 def confirm_run(request, organizer_slug: str, run_id: int):
     run = _run(run_id)
-    try:
-        offers = services.confirm_run(run=run, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Selection confirmed: {len(offers)} offers sent.")
+    _attempt(request, lambda: services.confirm_run(run=run, by=request.user),
+             lambda offers: f"Selection confirmed: {len(offers)} offers sent.")
     return redirect("applications:run_detail", organizer_slug=organizer_slug, run_id=run.pk)
 
 
@@ -414,11 +417,6 @@ def confirm_run(request, organizer_slug: str, run_id: int):
 @organizer_view(capability=STAFF)
 def release_letters(request, organizer_slug: str, call_id: int):
     call = _call(call_id)
-    try:
-        with transaction.atomic():
-            sent = services.release_letters(call=call, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{sent} waitlist and decision letters sent.")
+    _attempt(request, lambda: services.release_letters(call=call, by=request.user),
+             lambda sent: f"{sent} waitlist and decision letters sent.")
     return redirect("applications:pool", organizer_slug=organizer_slug, call_id=call.pk)

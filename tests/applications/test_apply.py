@@ -170,3 +170,25 @@ def test_team_application_needs_its_executive_director_and_members_confirm(organ
     assert member.confirmed_at is not None
     # A tampered link is not found.
     assert anonymous.get(link[:-4] + "xyz/").status_code == 404
+
+
+def test_accommodation_request_is_tracked_from_requested_to_arranged(organizer, client_for):
+    from organizers.roles import Role
+    from tests.factories import member
+
+    from .factories import ApplicationFactory
+
+    application = ApplicationFactory(call=CallFactory(cohort__program__organizer=organizer))
+    with scopes_disabled():
+        AccommodationRequest.objects.create(organizer=organizer, application=application, needs="ASL interpretation")
+    kwargs = {"organizer_slug": organizer.slug, "application_id": application.pk}
+    staff = client_for(member(organizer, Role.STAFF))
+    assert "ASL interpretation" in staff.get(reverse("applications:staff_application", kwargs=kwargs)).content.decode()
+    response = staff.post(reverse("applications:accommodation_status", kwargs=kwargs), {"status": "bogus"}, follow=True)
+    assert "Choose a status from the list" in response.content.decode()
+    staff.post(reverse("applications:accommodation_status", kwargs=kwargs), {"status": "arranged"})
+    body = client_for(application.applicant).get(reverse("applications:application_status", kwargs=kwargs)).content.decode()
+    assert "ASL interpretation" in body and "Arranged" in body
+    with scopes_disabled():
+        request = AccommodationRequest.objects.get(application=application)
+    assert request.acknowledged_at and request.arranged_at

@@ -14,7 +14,7 @@ from organizers.roles import Role
 from tests.factories import member
 
 from . import scenario
-from .factories import CategoryFactory, demographics
+from .factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
