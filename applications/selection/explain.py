@@ -1,9 +1,12 @@
 """Per-applicant explanations and the exportable selection report.
 
-For a best cohort, small pools (up to ``resolve_limit`` selectable units) get
+For a best cohort, a person left out although a maximum they count toward
+(organization limit, category maximum) is already reached gets that reason.
+Otherwise small pools (up to ``resolve_limit`` selectable units) get
 counterfactual reasons: the model is re-solved with each person forced out
-(if selected) or in (if not), and the elastic conflict search names the rule
-that breaks.  Larger pools get cheaper structural reasons read off the
+(if selected) or in (if not); if that is infeasible the elastic conflict
+search names the rule that breaks, else the objective loss says "score" or
+"tie-break".  Larger pools get cheaper structural reasons read off the
 cohort (a minimum met exactly, a maximum or organization limit already
 reached), which are the same reasons in the common case but not proven.
 
@@ -92,9 +95,15 @@ def _counterfactual(model: ConstraintModel, chosen: set[int]) -> dict[int, list[
     base = h.getInfo().objective_function_value
     penalty = soft_penalty(model)
     tol = 1e-7 * max(1.0, abs(base))
+    totals = _row_totals(model, chosen)
     reasons: dict[int, list[Reason]] = {}
     for j, u in enumerate(model.units):
         if u.fixed_in:
+            continue
+        if j not in chosen and _blockers(model, totals, j):
+            # A maximum reached in this cohort is what keeps them out, even if
+            # another cohort could take them by dropping someone else.
+            reasons[j] = _blockers(model, totals, j)
             continue
         flip = (0.0, 0.0) if j in chosen else (1.0, 1.0)
         h.changeColBounds(j, *flip)
@@ -128,38 +137,50 @@ def _counterfactual(model: ConstraintModel, chosen: set[int]) -> dict[int, list[
     return reasons
 
 
-def _structural(model: ConstraintModel, chosen: set[int]) -> dict[int, list[Reason]]:
-    """Cheap reasons read off the cohort (large pools)."""
+def _row_totals(model: ConstraintModel, chosen: set[int]) -> list[int]:
     totals = [0] * len(model.rows)
     for j in chosen:
         for r, c in model.units[j].coefs:
             totals[r] += c
+    return totals
+
+
+def _blockers(model: ConstraintModel, totals: list[int], j: int) -> list[Reason]:
+    """Maximums already reached in the cohort that unit ``j`` would exceed."""
+    out = []
+    for r, c in model.units[j].coefs:
+        row = model.rows[r]
+        if row.hi is None or totals[r] + c <= row.hi:
+            continue
+        if row.kind == "organization":
+            out.append(Reason(code="org_limit_soft" if row.soft else "org_limit", text=(
+                f"organization limit reached: {row.name} already has {totals[r]} selected")))
+        elif row.kind in ("quota", "intersection"):
+            out.append(Reason(code="category_max", text=(
+                f"category maximum reached: '{row.name}' already has {totals[r]} "
+                f"of at most {row.hi}")))
+    return out
+
+
+def _structural(model: ConstraintModel, chosen: set[int]) -> dict[int, list[Reason]]:
+    """Cheap reasons read off the cohort (large pools)."""
+    totals = _row_totals(model, chosen)
     low = min((model.units[j].weight for j in chosen), default=0.0)
     reasons: dict[int, list[Reason]] = {}
     for j, u in enumerate(model.units):
         if u.fixed_in:
             continue
-        out = []
-        for r, c in u.coefs:
-            row = model.rows[r]
-            if j in chosen and row.kind in ("quota", "intersection") and row.lo > 0 \
-                    and totals[r] == row.lo:
-                out.append(Reason(code="needed_for_quota", text=(
-                    f"counts toward '{row.name}', whose minimum of {row.lo} is met exactly")))
-            if j not in chosen and row.hi is not None and totals[r] + c > row.hi:
-                if row.kind == "organization":
-                    out.append(Reason(code="org_limit_soft" if row.soft else "org_limit", text=(
-                        f"organization limit reached: {row.name} already has {totals[r]} "
-                        "selected")))
-                elif row.kind in ("quota", "intersection"):
-                    out.append(Reason(code="category_max", text=(
-                        f"category maximum reached: '{row.name}' already has {totals[r]} "
-                        f"of at most {row.hi}")))
-        if not out:
-            out.append(Reason(code="score", text="selected on score") if j in chosen else
-                       Reason(code="score_below", text=(
-                           f"score below others (combined score {u.weight:g}; lowest "
-                           f"selected {low:g})")))
+        if j in chosen:
+            out = [Reason(code="needed_for_quota", text=(
+                       f"counts toward '{model.rows[r].name}', whose minimum of "
+                       f"{model.rows[r].lo} is met exactly"))
+                   for r, _ in u.coefs
+                   if model.rows[r].kind in ("quota", "intersection")
+                   and 0 < model.rows[r].lo == totals[r]]
+            out = out or [Reason(code="score", text="selected on score")]
+        else:
+            out = _blockers(model, totals, j) or [Reason(code="score_below", text=(
+                f"score below others (combined score {u.weight:g}; lowest selected {low:g})"))]
         reasons[j] = out
     return reasons
 
