@@ -136,6 +136,7 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
             pricing.addRow(-INF, least + 0.5, len(ex), ex, np.ones(len(ex)))
             pricing.changeColsCost(len(ex), ex, np.zeros(len(ex)))
     pricing.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    pricing.setOptionValue("mip_improving_solution_save", True)
     pricing.run()
     if is_infeasible(pricing):
         return LeximinResult(status=INFEASIBLE, conflicts=find_conflicts(model),
@@ -149,6 +150,9 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
     row_of = {t: i for i, t in enumerate(free)}
     F = len(free)
     lp = new_highs()
+    lp.setOptionValue("presolve", "off")  # warm start from the previous basis
+    # Primal simplex: an added column keeps the basis primal feasible.
+    lp.setOptionValue("simplex_strategy", 4)
     lp.addVar(-INF, INF)
     lp.changeColCost(0, 1.0)
     lp.addRows(F, np.zeros(F), np.full(F, INF), F, i32(range(F)), np.zeros(F, dtype=np.int32),
@@ -168,12 +172,17 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
 
     add_panel(panel_from_solution())
     fixed: dict[int, float] = {}
+    people = {t: types[t].count * len(types[t].units[0].members) for t in range(T)}
+    fixed_people = sum(people[t] for t in range(T) if types[t].fixed_in)
     rounds = levels = 0
     status = OPTIMAL
     lam = np.array([1.0])
     pricing_cost = np.zeros(pricing.getNumCol())
+    t_lp = t_pricing = 0.0
     while len(fixed) < F:
+        t1 = time.perf_counter()
         lp.run()
+        t_lp += time.perf_counter() - t1
         rounds += 1
         if not is_optimal(lp):
             status = lp.modelStatusToString(lp.getModelStatus())
@@ -186,21 +195,42 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
         if time_limit is not None and time.perf_counter() - t0 > time_limit:
             status = TIME_LIMIT
             break
+        # Every panel seats exactly k people, so the probabilities of all
+        # selectable people add up to k.  Hence the lowest unfixed probability
+        # is at most the unfixed people's average share; once z reaches that
+        # average every unfixed type is exactly at z and the answer is final.
+        # (In the common case of "everyone can get k/n" this skips the long,
+        # degenerate tail of proving optimality by pricing.)
+        unfixed = [t for t in free if t not in fixed]
+        left = problem.seats - fixed_people - sum(people[t] * fixed[t] for t in fixed)
+        if z >= left / sum(people[t] for t in unfixed) - 1e-9:
+            for t in unfixed:
+                fixed[t] = z
+            levels += 1
+            break
 
         # Pricing: panel maximising sum over types of dual * count / size.
         for t in free:
             pricing_cost[t] = dual[row_of[t]] / size[t]
         pricing.changeColsCost(T, i32(range(T)), pricing_cost[:T])
+        t1 = time.perf_counter()
         pricing.run()
+        t_pricing += time.perf_counter() - t1
         if is_optimal(pricing):
             counts = panel_from_solution()
-            value = float(sum(pricing_cost[t] * counts[t] for t in free))
+            value = float(pricing_cost[:T] @ np.array(counts))
             if value > mu + PRICING_TOLERANCE and counts not in seen:
                 add_panel(counts)
+                # Improving solutions met on the way are valid panels too;
+                # adding those that also price out saves LP rounds.
+                for saved in pricing.getSavedMipSolutions():
+                    extra = tuple(int(round(v)) for v in saved.col_value[:T])
+                    if extra not in seen and \
+                            float(pricing_cost[:T] @ np.array(extra)) > mu + PRICING_TOLERANCE:
+                        add_panel(extra)
                 continue
 
         # Level optimal: fix the types whose dual price is positive.
-        unfixed = [t for t in free if t not in fixed]
         settle = [t for t in unfixed if dual[row_of[t]] > DUAL_TOLERANCE]
         if not settle:
             settle = [max(unfixed, key=lambda t: dual[row_of[t]])]
@@ -234,6 +264,6 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
         weights=tuple(float(lam[i]) for i in keep),
         rounds=rounds,
         levels=levels,
-        timings={"total": time.perf_counter() - t0},
+        timings={"lp": t_lp, "pricing": t_pricing, "total": time.perf_counter() - t0},
         **common,
     )
