@@ -114,3 +114,17 @@ def test_teams_share_one_probability_and_soft_org_limit():
     for panel in set(publish_panels(result, panels=200).panels):
         assert not violations(problem, panel)
         assert sum(1 for i in panel if i.startswith("x")) <= 1  # no excess ever needed
+
+
+def test_second_level_raises_everyone_not_held_down_by_the_first():
+    # At most one woman among 4 seats: women can get 1/5 each at best, and
+    # LEXIMIN then gives the remaining seats to the men (3 seats / 5 men).
+    people = [Applicant(id=f"w{i}", features={"g": "w"}) for i in range(5)]
+    people += [Applicant(id=f"m{i}", features={"g": "m"}) for i in range(5)]
+    problem = SelectionProblem(applicants=tuple(people), seats=4,
+                               quotas=(Quota(category="g", value="w", max=1),))
+    result = leximin(problem)
+    for i in range(5):
+        assert result.probabilities[f"w{i}"] == pytest.approx(0.2, abs=1e-6)
+        assert result.probabilities[f"m{i}"] == pytest.approx(0.6, abs=1e-6)
+    assert result.levels == 2
