@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 
-from organizers.admin_base import OrganizerScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from organizers.admin_base import OrganizerScopedAdmin, ScopedStackedInline, ScopedTabularInline, TenantModelForm
 
+from . import services
 from .models import (
     Affiliation,
+    AffinityGroup,
+    AffinityMembership,
     Cohort,
     Enrollment,
     Facilitator,
@@ -16,14 +22,85 @@ from .models import (
 )
 
 
-class ModuleInline(ScopedStackedInline):
+def person_by_email(*, required: bool = True) -> forms.ModelChoiceField:
+    # Staff name people by email, as in organizers.admin.MembershipForm: the User admin
+    # (and its raw-id popup) is for superusers only, and a dropdown of every account
+    # would show staff the people of other organizers.
+    return forms.ModelChoiceField(
+        queryset=get_user_model().objects.all(),
+        to_field_name="email",
+        widget=forms.EmailInput,
+        label="Account email",
+        required=required,
+        error_messages={"invalid_choice": "No account uses this email yet; ask the person to sign up first."},
+    )
+
+
+class EnrollmentForm(TenantModelForm):
+    person = person_by_email()
+
+    class Meta:
+        model = Enrollment
+        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+
+
+class AffiliationForm(TenantModelForm):
+    person = person_by_email()
+
+    class Meta:
+        model = Affiliation
+        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+
+
+class FacilitatorForm(TenantModelForm):
+    user = person_by_email(required=False)
+
+    class Meta:
+        model = Facilitator
+        fields = ["user"]  # the admin adds the rest at request time, inside the scope
+
+
+class ModuleDelegateForm(TenantModelForm):
+    person = person_by_email()
+
+    class Meta:
+        model = ModuleDelegate
+        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+
+
+class AffinityMembershipForm(TenantModelForm):
+    person = person_by_email()
+
+    class Meta:
+        model = AffinityMembership
+        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+
+
+class SameOrganizerFormSet(forms.BaseInlineFormSet):
+    """Rows added inline belong to the parent's organizer, so staff never pick it twice."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if getattr(self.instance, "organizer_id", None):
+            form.instance.organizer_id = self.instance.organizer_id
+        return form
+
+
+class InheritOrganizer:
+    formset = SameOrganizerFormSet
+
+
+# ---------------------------------------------------------------- programs
+
+
+class ModuleInline(InheritOrganizer, ScopedStackedInline):
     model = Module
     extra = 0
     fields = ["order", "title", "period", "cohort", "description", "learning_objectives", "facilitators"]
     filter_horizontal = ["facilitators"]
 
 
-class PlanningPartnerInline(ScopedTabularInline):
+class PlanningPartnerInline(InheritOrganizer, ScopedTabularInline):
     model = PlanningPartner
     extra = 0
     fields = ["order", "name", "focus_area", "website"]
@@ -33,30 +110,42 @@ class PlanningPartnerInline(ScopedTabularInline):
 class ProgramAdmin(OrganizerScopedAdmin):
     list_display = ["title", "organizer", "kind", "status", "updated_at"]
     list_filter = ["kind", "status", "organizer"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["facilitators"]
     inlines = [ModuleInline, PlanningPartnerInline]
+    fieldsets = [
+        (None, {"fields": ["organizer", "kind", "title", "slug", "status", "summary", "description"]}),
+        ("Who it is for", {"fields": ["audience", "eligibility"]}),
+        ("Objectives, values and outcomes", {"fields": ["objectives", "values", "outcomes"]}),
+        ("Facilitators", {"fields": ["facilitators"]}),
+    ]
 
 
-class TeamInline(ScopedTabularInline):
+# ---------------------------------------------------------------- cohorts
+
+
+class TeamInline(InheritOrganizer, ScopedTabularInline):
     model = Team
     extra = 0
     fields = ["organization", "name"]
 
 
-class EnrollmentInline(ScopedTabularInline):
+class EnrollmentInline(InheritOrganizer, ScopedTabularInline):
     model = Enrollment
+    form = EnrollmentForm
     extra = 0
     fields = ["person", "organization", "team", "role", "status", "offer_expires_at"]
-    raw_id_fields = ["person"]
 
 
 @admin.register(Cohort)
 class CohortAdmin(OrganizerScopedAdmin):
-    list_display = ["title", "program", "starts_on", "enrollment_mode", "capacity", "registration_closed"]
-    list_filter = ["enrollment_mode", "registration_closed", "is_team_cohort", "program__kind", "organizer"]
+    list_display = [
+        "title", "program", "starts_on", "enrollment_mode", "capacity", "confirmed", "waitlisted", "registration_closed",
+    ]
+    list_filter = ["enrollment_mode", "registration_closed", "is_team_cohort", "is_published", "program__kind", "organizer"]
     search_fields = ["title", "program__title"]
+    list_select_related = ["program"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_on"
     inlines = [TeamInline, EnrollmentInline]
@@ -84,28 +173,46 @@ class CohortAdmin(OrganizerScopedAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _confirmed=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.CONFIRMED)),
+            _waitlisted=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
+        )
+
+    @admin.display(description="Confirmed", ordering="_confirmed")
+    def confirmed(self, obj):
+        return obj._confirmed
+
+    @admin.display(description="Waitlisted", ordering="_waitlisted")
+    def waitlisted(self, obj):
+        return obj._waitlisted
+
 
 @admin.register(Module)
 class ModuleAdmin(OrganizerScopedAdmin):
     list_display = ["title", "program", "period", "order"]
     list_filter = ["program", "organizer"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "description", "learning_objectives"]
+    list_select_related = ["program"]
     filter_horizontal = ["facilitators"]
 
 
 @admin.register(Facilitator)
 class FacilitatorAdmin(OrganizerScopedAdmin):
+    form = FacilitatorForm
     list_display = ["name", "affiliation", "is_guest", "organizer"]
     list_filter = ["is_guest", "organizer"]
-    search_fields = ["name", "affiliation"]
-    raw_id_fields = ["user"]
+    search_fields = ["name", "affiliation", "user__email"]
 
 
-class AffiliationInline(ScopedTabularInline):
+# ---------------------------------------------------------------- organizations and people
+
+
+class AffiliationInline(InheritOrganizer, ScopedTabularInline):
     model = Affiliation
+    form = AffiliationForm
     extra = 0
-    raw_id_fields = ["person"]
-    fields = ["organizer", "person", "title", "is_leader", "is_executive_director", "is_current"]
+    fields = ["person", "title", "is_leader", "is_executive_director", "is_current"]
 
 
 @admin.register(Organization)
@@ -116,13 +223,39 @@ class OrganizationAdmin(OrganizerScopedAdmin):
     inlines = [AffiliationInline]
 
 
+@admin.register(Affiliation)
+class AffiliationAdmin(OrganizerScopedAdmin):
+    form = AffiliationForm
+    list_display = ["person", "organization", "title", "is_leader", "is_executive_director", "is_current"]
+    list_filter = ["is_leader", "is_executive_director", "is_current", "organizer"]
+    search_fields = ["person__email", "person__full_name", "organization__name", "title"]
+    list_select_related = ["person", "organization"]
+
+
+@admin.action(description="Cancel the selected registrations (frees seats and offers them to the waitlist)")
+def cancel_enrollments(modeladmin, request, queryset):
+    cancelled = refused = 0
+    for enrollment in queryset:
+        try:
+            services.cancel_enrollment(enrollment=enrollment)
+            cancelled += 1
+        except services.RegistrationError:
+            refused += 1
+    modeladmin.message_user(request, f"Cancelled {cancelled}; {refused} could not be cancelled.", messages.INFO)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(OrganizerScopedAdmin):
-    list_display = ["person", "cohort", "organization", "role", "status", "created_at"]
-    list_filter = ["status", "role", "cohort__program", "organizer"]
-    search_fields = ["person__email", "person__full_name", "organization__name"]
-    raw_id_fields = ["person"]
-    list_select_related = ["person", "cohort__program", "organization"]
+    form = EnrollmentForm
+    list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at", "created_at"]
+    list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
+    search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]
+    list_select_related = ["person", "cohort__program", "organization", "team"]
+    actions = [cancel_enrollments]
+
+
+class TeamMemberInline(EnrollmentInline):
+    fields = ["person", "cohort", "organization", "role", "status"]
 
 
 @admin.register(Team)
@@ -130,10 +263,30 @@ class TeamAdmin(OrganizerScopedAdmin):
     list_display = ["__str__", "cohort", "organization"]
     list_filter = ["cohort", "organizer"]
     search_fields = ["name", "organization__name"]
+    list_select_related = ["cohort__program", "organization"]
+    inlines = [TeamMemberInline]
 
 
 @admin.register(ModuleDelegate)
 class ModuleDelegateAdmin(OrganizerScopedAdmin):
+    form = ModuleDelegateForm
     list_display = ["module", "organization", "person", "cohort"]
     list_filter = ["cohort", "module", "organizer"]
-    raw_id_fields = ["person"]
+    search_fields = ["person__email", "organization__name", "module__title"]
+    list_select_related = ["module", "organization", "person", "cohort__program"]
+
+
+class AffinityMembershipInline(InheritOrganizer, ScopedTabularInline):
+    model = AffinityMembership
+    form = AffinityMembershipForm
+    extra = 0
+    fields = ["person"]
+
+
+@admin.register(AffinityGroup)
+class AffinityGroupAdmin(OrganizerScopedAdmin):
+    list_display = ["name", "cohort"]
+    list_filter = ["cohort", "organizer"]
+    search_fields = ["name"]
+    filter_horizontal = ["facilitators"]
+    inlines = [AffinityMembershipInline]

@@ -1,0 +1,84 @@
+"""Registration forms: they parse what a person typed; the rules live in services."""
+
+from django import forms
+
+from .models import Cohort, Program
+from .selectors import WHEN_CHOICES
+from .services import TeamMember
+
+# Team forms show this many rows for other members; the cohort's own size rules decide.
+TEAM_MEMBER_ROWS = 4
+
+
+class CatalogFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds"), *Program.Kind.choices])
+    when = forms.ChoiceField(
+        label="When", required=False, choices=[("", "Any time"), *WHEN_CHOICES.items()]
+    )
+
+
+class RegistrationForm(forms.Form):
+    organization_name = forms.CharField(
+        label="Your organization",
+        max_length=200,
+        required=False,
+        help_text="Where you work or volunteer. Leave empty if you are not employed or sponsored by an organization.",
+    )
+    title = forms.CharField(label="Your title or role", max_length=200, required=False)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cohort.per_organization_limit:
+            field = self.fields["organization_name"]
+            field.required = True
+            field.help_text = (
+                f"At most {cohort.per_organization_limit} participant(s) per organization may register."
+            )
+
+
+class TeamRegistrationForm(forms.Form):
+    organization_name = forms.CharField(label="Organization", max_length=200)
+    team_name = forms.CharField(
+        label="Team name", max_length=200, required=False, help_text='Optional, e.g. "Arizona state team".'
+    )
+    lead_title = forms.CharField(label="Your title", max_length=200, required=False)
+    lead_is_executive_director = forms.BooleanField(label="I am the executive director", required=False)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        rows = max(TEAM_MEMBER_ROWS, (cohort.team_size_max or 0) - 1)
+        for n in range(1, rows + 1):
+            self.fields[f"member_{n}_email"] = forms.EmailField(
+                label=f"Member {n}: email", required=False,
+                help_text="They need a Praxis account with this email." if n == 1 else "",
+            )
+            self.fields[f"member_{n}_title"] = forms.CharField(
+                label=f"Member {n}: title", max_length=200, required=False
+            )
+            self.fields[f"member_{n}_is_executive_director"] = forms.BooleanField(
+                label=f"Member {n} is the executive director", required=False
+            )
+        self.member_rows = rows
+
+    def members(self) -> list[TeamMember]:
+        data = self.cleaned_data
+        return [
+            TeamMember(
+                email=data[f"member_{n}_email"],
+                title=data[f"member_{n}_title"],
+                is_executive_director=data[f"member_{n}_is_executive_director"],
+            )
+            for n in range(1, self.member_rows + 1)
+            if data.get(f"member_{n}_email")
+        ]
+
+    def member_fieldsets(self):
+        """(legend, [bound fields]) per member row, for the template."""
+        return [
+            (f"Member {n}", [self[f"member_{n}_{part}"] for part in ("email", "title", "is_executive_director")])
+            for n in range(1, self.member_rows + 1)
+        ]
+
+    def lead_fields(self):
+        return [self[name] for name in ("organization_name", "team_name", "lead_title", "lead_is_executive_director")]

@@ -1,0 +1,123 @@
+"""Reads the catalog pages share. Each runs a fixed number of queries, however many rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from .models import Cohort, Enrollment, Module, Program
+
+WHEN_CHOICES = {"upcoming": "Upcoming", "open": "Open for registration"}
+
+
+def _seat_counts() -> dict:
+    return {
+        "seats_taken": Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING), distinct=True),
+        "waitlisted": Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED), distinct=True),
+    }
+
+
+def _open_now(now: datetime) -> Q:
+    return (
+        Q(enrollment_mode=Cohort.EnrollmentMode.OPEN, registration_closed=False)
+        & (Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        & (Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+    )
+
+
+def published_cohorts(organizer) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(organizer=organizer, is_published=True)
+
+
+def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None = None) -> list[Program]:
+    """Published programs of one organizer, each with its published cohorts (and their seats taken).
+
+    `kind`: one of Program.Kind; `when`: "upcoming" (a cohort starts today or later)
+    or "open" (a cohort takes registrations now). Two queries.
+    """
+    now = now or timezone.now()
+    programs = Program.objects.filter(organizer=organizer, status=Program.Status.PUBLISHED)
+    if kind in Program.Kind.values:
+        programs = programs.filter(kind=kind)
+    cohorts = published_cohorts(organizer)
+    if when == "upcoming":
+        upcoming = cohorts.filter(starts_on__gte=timezone.localdate(now))
+        programs = programs.filter(Exists(upcoming.filter(program=OuterRef("pk"))))
+    elif when == "open":
+        programs = programs.filter(Exists(cohorts.filter(_open_now(now), program=OuterRef("pk"))))
+    cohort_rows = cohorts.select_related("organizer").annotate(**_seat_counts()).order_by("starts_on", "title")
+    return list(programs.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohort_rows, to_attr="runs")))
+
+
+def program_page(organizer, *, slug: str) -> Program | None:
+    """One published program with everything its page shows, in a fixed number of queries."""
+    cohort_rows = (
+        published_cohorts(organizer).select_related("organizer").annotate(**_seat_counts()).order_by("starts_on", "title")
+    )
+    modules = Module.objects.filter(organizer=organizer).select_related("cohort").prefetch_related("facilitators")
+    return (
+        Program.objects.filter(organizer=organizer, slug=slug, status=Program.Status.PUBLISHED)
+        .prefetch_related(
+            "facilitators",
+            "planning_partners",
+            Prefetch("modules", queryset=modules.order_by("order", "id"), to_attr="module_list"),
+            Prefetch("cohorts", queryset=cohort_rows, to_attr="runs"),
+        )
+        .first()
+    )
+
+
+def cohort_for_registration(organizer, *, program_slug: str, cohort_slug: str) -> Cohort | None:
+    return (
+        published_cohorts(organizer)
+        .filter(program__slug=program_slug, program__status=Program.Status.PUBLISHED, slug=cohort_slug)
+        .select_related("program", "organizer")
+        .annotate(**_seat_counts())
+        .first()
+    )
+
+
+def seats_left(cohort: Cohort) -> int | None:
+    """From a cohort annotated by these selectors; None means no limit."""
+    if cohort.capacity is None:
+        return None
+    return max(cohort.capacity - cohort.seats_taken, 0)
+
+
+def is_open_now(cohort: Cohort, now: datetime | None = None) -> bool:
+    from .services import registration_problem
+
+    return registration_problem(cohort, now=now) is None
+
+
+def enrollments_of(person) -> list[Enrollment]:
+    """One person's registrations across every organizer (the /me/ pages).
+
+    Filtering by the person explicitly is what makes leaving the organizer scope safe.
+    """
+    with scopes_disabled():
+        return list(
+            Enrollment.objects.filter(person=person)
+            .select_related("cohort__program", "organizer", "organization", "team")
+            .order_by("-cohort__starts_on", "-created_at")
+        )
+
+
+def enrollment_of(person, enrollment_id: int) -> Enrollment | None:
+    with scopes_disabled():
+        return (
+            Enrollment.objects.filter(person=person, pk=enrollment_id)
+            .select_related("cohort__program", "cohort__organizer", "organizer", "organization", "team")
+            .first()
+        )
+
+
+def published_programs(organizer) -> list[Program]:
+    """For the organizer's landing page."""
+    with scopes_disabled():  # filtered by organizer explicitly; the landing page may render outside a scope
+        return list(
+            Program.objects.filter(organizer=organizer, status=Program.Status.PUBLISHED).order_by("title")
+        )

@@ -1,0 +1,190 @@
+"""Catalog pages of one organizer and a person's own programs under /me/."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_scopes import scope
+
+from organizers.permissions import organizer_view
+
+from . import selectors, services
+from .forms import CatalogFilterForm, RegistrationForm, TeamRegistrationForm
+from .models import Cohort, Enrollment
+
+
+@dataclass
+class CohortRow:
+    """What the program page says about one cohort: seats, and how to join."""
+
+    cohort: Cohort
+    seats_left: int | None
+    registration_problem: str | None
+
+    @property
+    def can_register(self) -> bool:
+        return self.registration_problem is None
+
+
+def _rows(cohorts) -> list[CohortRow]:
+    now = timezone.now()
+    return [CohortRow(c, selectors.seats_left(c), services.registration_problem(c, now=now)) for c in cohorts]
+
+
+@organizer_view(login=False)
+def catalog(request, organizer_slug: str):
+    form = CatalogFilterForm(request.GET or None)
+    kind = when = ""
+    if form.is_valid():
+        kind, when = form.cleaned_data["kind"], form.cleaned_data["when"]
+    programs = selectors.catalog(request.organizer, kind=kind, when=when)
+    for program in programs:
+        program.rows = _rows(program.runs)
+    return render(request, "cohorts/catalog.html", {"programs": programs, "form": form, "filtered": bool(kind or when)})
+
+
+@organizer_view(login=False)
+def program_detail(request, organizer_slug: str, program_slug: str):
+    program = selectors.program_page(request.organizer, slug=program_slug)
+    if program is None:
+        raise Http404("No such program.")
+    return render(request, "cohorts/program_detail.html", {"program": program, "rows": _rows(program.runs)})
+
+
+def _cohort_or_404(request, program_slug: str, cohort_slug: str) -> Cohort:
+    cohort = selectors.cohort_for_registration(request.organizer, program_slug=program_slug, cohort_slug=cohort_slug)
+    if cohort is None:
+        raise Http404("No such cohort.")
+    return cohort
+
+
+@organizer_view(login=True)
+@require_http_methods(["GET", "POST"])
+def register(request, organizer_slug: str, program_slug: str, cohort_slug: str):
+    cohort = _cohort_or_404(request, program_slug, cohort_slug)
+    if cohort.is_team_cohort:
+        return redirect("cohorts:register_team", organizer_slug=organizer_slug, program_slug=program_slug,
+                        cohort_slug=cohort_slug)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.register(
+                cohort=cohort, person=request.user,
+                organization_name=form.cleaned_data["organization_name"], title=form.cleaned_data["title"],
+            )
+        except services.RegistrationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _registered(request, enrollment)
+    return _registration_page(request, cohort, form, "cohorts/register.html")
+
+
+@organizer_view(login=True)
+@require_http_methods(["GET", "POST"])
+def register_team(request, organizer_slug: str, program_slug: str, cohort_slug: str):
+    cohort = _cohort_or_404(request, program_slug, cohort_slug)
+    if not cohort.is_team_cohort:
+        return redirect("cohorts:register", organizer_slug=organizer_slug, program_slug=program_slug,
+                        cohort_slug=cohort_slug)
+    form = TeamRegistrationForm(request.POST if request.method == "POST" else None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.register_team(
+                cohort=cohort, lead=request.user, organization_name=data["organization_name"],
+                team_name=data["team_name"], lead_title=data["lead_title"],
+                lead_is_executive_director=data["lead_is_executive_director"], members=form.members(),
+            )
+        except services.RegistrationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _registered(request, result.enrollments[0])
+    return _registration_page(request, cohort, form, "cohorts/register_team.html")
+
+
+def _registration_page(request, cohort, form, template):
+    problem = services.registration_problem(cohort)
+    context = {"cohort": cohort, "program": cohort.program, "form": form, "problem": problem,
+               "seats_left": selectors.seats_left(cohort)}
+    return render(request, template, context)
+
+
+def _registered(request, enrollment: Enrollment):
+    if enrollment.status == Enrollment.Status.CONFIRMED:
+        messages.success(request, f"You are registered for {enrollment.cohort}. A confirmation is on its way by email.")
+    else:
+        messages.info(request, f"{enrollment.cohort} is full: you are on the waitlist. We will email you if a seat frees up.")
+    return redirect("me:enrollment", enrollment_id=enrollment.pk)
+
+
+# ------------------------------------------------------------------ /me/
+
+
+@login_required
+def my_programs(request):
+    enrollments = selectors.enrollments_of(request.user)
+    active = [e for e in enrollments if e.status != Enrollment.Status.CANCELLED]
+    past = [e for e in enrollments if e.status == Enrollment.Status.CANCELLED]
+    return render(request, "cohorts/my_programs.html", {"active": active, "cancelled": past})
+
+
+def _own_enrollment(request, enrollment_id: int) -> Enrollment:
+    enrollment = selectors.enrollment_of(request.user, enrollment_id)
+    if enrollment is None:
+        raise Http404("No such registration.")
+    return enrollment
+
+
+@login_required
+def enrollment_detail(request, enrollment_id: int):
+    enrollment = _own_enrollment(request, enrollment_id)
+    return render(request, "cohorts/enrollment_detail.html", {"enrollment": enrollment})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, enrollment_id: int):
+    enrollment = _own_enrollment(request, enrollment_id)
+    error = None
+    if request.method == "POST":
+        with scope(organizer=enrollment.organizer_id):
+            try:
+                services.cancel_enrollment(enrollment=enrollment)
+            except services.RegistrationError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"Your registration for {enrollment.cohort} is cancelled.")
+                return redirect("me:enrollment", enrollment_id=enrollment.pk)
+    return render(request, "cohorts/cancel.html", {"enrollment": enrollment, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer(request, enrollment_id: int):
+    """Accept or decline a seat offered from the waitlist."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        service = {"accept": services.accept_offer, "decline": services.decline_offer}.get(action)
+        if service is None:
+            error = "Choose whether to accept or decline the seat."
+        else:
+            with scope(organizer=enrollment.organizer_id):
+                try:
+                    service(enrollment=enrollment)
+                except services.RegistrationError as exc:
+                    error = exc.message
+                else:
+                    if action == "accept":
+                        messages.success(request, f"Your seat in {enrollment.cohort} is confirmed.")
+                    else:
+                        messages.info(request, "You declined the seat; it goes to the next person on the waitlist.")
+                    return redirect("me:enrollment", enrollment_id=enrollment.pk)
+        enrollment = _own_enrollment(request, enrollment_id)
+    return render(request, "cohorts/offer.html", {"enrollment": enrollment, "error": error},
+                  status=400 if error else 200)
