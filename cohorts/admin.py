@@ -200,6 +200,7 @@ class ModuleAdmin(OrganizerScopedAdmin):
 @admin.register(Facilitator)
 class FacilitatorAdmin(OrganizerScopedAdmin):
     form = FacilitatorForm
+    fields = ["organizer", "name", "user", "affiliation", "bio", "website", "is_guest"]
     list_display = ["name", "affiliation", "is_guest", "organizer"]
     list_filter = ["is_guest", "organizer"]
     search_fields = ["name", "affiliation", "user__email"]
@@ -226,6 +227,7 @@ class OrganizationAdmin(OrganizerScopedAdmin):
 @admin.register(Affiliation)
 class AffiliationAdmin(OrganizerScopedAdmin):
     form = AffiliationForm
+    fields = ["organizer", "person", "organization", "title", "is_leader", "is_executive_director", "is_current"]
     list_display = ["person", "organization", "title", "is_leader", "is_executive_director", "is_current"]
     list_filter = ["is_leader", "is_executive_director", "is_current", "organizer"]
     search_fields = ["person__email", "person__full_name", "organization__name", "title"]
@@ -247,6 +249,10 @@ def cancel_enrollments(modeladmin, request, queryset):
 @admin.register(Enrollment)
 class EnrollmentAdmin(OrganizerScopedAdmin):
     form = EnrollmentForm
+    fields = [
+        "organizer", "cohort", "person", "organization", "team", "role", "status", "offer_expires_at",
+        "waitlisted_at", "confirmed_at", "cancelled_at", "completed_at",
+    ]
     list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at", "created_at"]
     list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
     search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]
@@ -270,6 +276,7 @@ class TeamAdmin(OrganizerScopedAdmin):
 @admin.register(ModuleDelegate)
 class ModuleDelegateAdmin(OrganizerScopedAdmin):
     form = ModuleDelegateForm
+    fields = ["organizer", "cohort", "module", "organization", "person"]
     list_display = ["module", "organization", "person", "cohort"]
     list_filter = ["cohort", "module", "organizer"]
     search_fields = ["person__email", "organization__name", "module__title"]

@@ -6,7 +6,7 @@ from .models import Cohort, Program
 from .selectors import WHEN_CHOICES
 from .services import TeamMember
 
-# Team forms show this many rows for other members; the cohort's own size rules decide.
+# Rows for other members when the cohort sets no largest team size.
 TEAM_MEMBER_ROWS = 4
 
 
@@ -47,7 +47,7 @@ class TeamRegistrationForm(forms.Form):
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
-        rows = max(TEAM_MEMBER_ROWS, (cohort.team_size_max or 0) - 1)
+        rows = cohort.team_size_max - 1 if cohort.team_size_max else TEAM_MEMBER_ROWS
         for n in range(1, rows + 1):
             self.fields[f"member_{n}_email"] = forms.EmailField(
                 label=f"Member {n}: email", required=False,

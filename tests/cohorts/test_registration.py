@@ -172,7 +172,6 @@ def test_register_a_team_of_three_including_the_executive_director(team_cohort, 
     [
         ({"member_1_is_executive_director": None}, "include its executive director"),
         ({"member_2_email": None, "member_2_title": None}, "at least 3 people; yours has 2"),
-        ({"member_3_email": "extra@az.example"}, "at most 3 people; yours has 4"),
         ({"member_2_email": "nobody@az.example"}, "No account uses nobody@az.example"),
         ({"member_2_email": "ed@az.example"}, "Each member may be named only once"),
         ({"organization_name": ""}, "This field is required"),
@@ -185,6 +184,14 @@ def test_team_rules_refuse_with_a_message(team_cohort, client_for, overrides, ex
     _refused(client, team_cohort, team_data(**overrides), expected, url=register_url(team_cohort, "cohorts:register_team"))
     with scopes_disabled():
         assert not Team.objects.filter(cohort=team_cohort).exists()
+
+
+def test_team_larger_than_the_cohort_allows_is_refused(team_cohort):
+    members = [services.TeamMember(email=UserFactory().email) for _ in range(3)]
+    with scopes_disabled(), pytest.raises(services.RegistrationError, match="at most 3 people; yours has 4"):
+        services.register_team(cohort=Cohort.objects.get(pk=team_cohort.pk), lead=UserFactory(),
+                               organization_name="Iowa", lead_is_executive_director=True, members=members)
+    assert enrollments(team_cohort) == []
 
 
 def test_second_team_of_the_same_organization_is_refused(team_cohort, client_for):

@@ -1,0 +1,82 @@
+"""Organizer staff run the catalog in the admin: their rows only, people picked by email."""
+
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from cohorts.models import Cohort, Enrollment, Module, Program
+from tests.factories import CohortFactory, EnrollmentFactory, ModuleFactory, ProgramFactory, UserFactory
+
+MODELS = ["program", "cohort", "module", "facilitator", "organization", "affiliation", "enrollment", "team",
+          "moduledelegate", "affinitygroup"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_staff_open_every_catalog_admin_page(staff_user, organizer, client_for, model):
+    EnrollmentFactory(cohort=CohortFactory(program__organizer=organizer))
+    client = client_for(staff_user)
+    assert client.get(reverse(f"admin:cohorts_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:cohorts_{model}_add")).status_code == 200
+    assert client.get(reverse(f"admin:cohorts_{model}_changelist") + "?q=a").status_code == 200
+
+
+def test_staff_see_only_their_programs(staff_user, organizer, other_organizer, client_for):
+    ProgramFactory(organizer=organizer, title="Ours")
+    theirs = ProgramFactory(organizer=other_organizer, title="Theirs")
+    client = client_for(staff_user)
+    page = client.get(reverse("admin:cohorts_program_changelist")).content.decode()
+    assert "Ours" in page and "Theirs" not in page
+    assert client.get(reverse("admin:cohorts_program_change", args=[theirs.pk])).status_code in (302, 404)
+
+
+def _inline_management(prefix: str, total: int = 0) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def test_staff_add_a_module_inline_and_an_enrollment_by_email(staff_user, organizer, client_for):
+    program = ProgramFactory(organizer=organizer, title="DEI Learning Trajectory", slug="dei")
+    cohort = CohortFactory(program=program, capacity=10)
+    person = UserFactory(email="member@partos.example")
+    client = client_for(staff_user)
+
+    data = {"organizer": organizer.pk, "kind": program.kind, "title": program.title, "slug": program.slug,
+            "status": "published", **_inline_management("modules", 1), **_inline_management("planning_partners"),
+            "modules-0-order": "1", "modules-0-title": "Racial Justice", "modules-0-period": "November",
+            "modules-0-learning_objectives": "Build sustainable racial justice practices"}
+    response = client.post(reverse("admin:cohorts_program_change", args=[program.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with scopes_disabled():
+        module = Module.objects.get(program=program, title="Racial Justice")
+    assert module.organizer_id == organizer.pk  # taken from the program, not chosen by staff
+
+    data = {"organizer": organizer.pk, "cohort": cohort.pk, "person": "member@partos.example",
+            "role": "participant", "status": "confirmed"}
+    response = client.post(reverse("admin:cohorts_enrollment_add"), data)
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Enrollment.objects.get(cohort=cohort).person == person
+
+    data["person"] = "nobody@partos.example"
+    response = client.post(reverse("admin:cohorts_enrollment_add"), data)
+    assert "No account uses this email yet" in response.content.decode()
+
+
+def test_admin_cancel_action_offers_the_seat(staff_user, organizer, client_for):
+    cohort = CohortFactory(program__organizer=organizer, capacity=1)
+    taken = EnrollmentFactory(cohort=cohort)
+    waiting = EnrollmentFactory(cohort=cohort, status=Enrollment.Status.WAITLISTED, confirmed_at=None)
+    client_for(staff_user).post(reverse("admin:cohorts_enrollment_changelist"),
+                                {"action": "cancel_enrollments", "_selected_action": [taken.pk]})
+    with scopes_disabled():
+        assert Enrollment.objects.get(pk=taken.pk).status == "cancelled"
+        assert Enrollment.objects.get(pk=waiting.pk).status == "offered"
+
+
+def test_cohort_list_counts_confirmed_and_waitlisted(staff_user, organizer, client_for):
+    cohort = CohortFactory(program__organizer=organizer, title="Autumn run")
+    EnrollmentFactory(cohort=cohort)
+    page = client_for(staff_user).get(reverse("admin:cohorts_cohort_changelist")).content.decode()
+    assert "Autumn run" in page
+    with scopes_disabled():
+        assert Cohort.objects.filter(pk=cohort.pk).exists() and Program.objects.count() == 1

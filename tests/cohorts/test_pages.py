@@ -1,0 +1,134 @@
+"""The catalog and program pages: what they show, filters, and a constant number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from cohorts.models import Cohort, Program
+from tests.factories import (
+    CohortFactory,
+    EnrollmentFactory,
+    FacilitatorFactory,
+    ModuleFactory,
+    ProgramFactory,
+    UserFactory,
+)
+
+
+def catalog_url(organizer, **query):
+    url = reverse("cohorts:catalog", kwargs={"organizer_slug": organizer.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def program_url(program):
+    return reverse("cohorts:program_detail", kwargs={"organizer_slug": program.organizer.slug, "program_slug": program.slug})
+
+
+def make_programs(organizer, n: int, *, start: int = 0) -> list[Program]:
+    """n published programs, each with two cohorts (one with enrollments), two modules and a facilitator."""
+    made = []
+    for i in range(start, start + n):
+        program = ProgramFactory(organizer=organizer, title=f"Program {i:03d}", slug=f"p-{i:03d}")
+        facilitator = FacilitatorFactory(organizer=organizer)
+        with scopes_disabled():
+            program.facilitators.add(facilitator)
+        for m in range(2):
+            module = ModuleFactory(program=program, title=f"Module {i}-{m}", learning_objectives="Learn\nPractice")
+            with scopes_disabled():
+                module.facilitators.add(facilitator)
+        cohort = CohortFactory(program=program, capacity=10)
+        CohortFactory(program=program, enrollment_mode=Cohort.EnrollmentMode.APPLICATION)
+        EnrollmentFactory(cohort=cohort)
+        made.append(program)
+    return made
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_catalog_and_program_pages_run_the_same_queries_for_1_and_200_programs(organizer, client_for):
+    client = client_for(UserFactory())
+    first = make_programs(organizer, 1)[0]
+    catalog_one = count_queries(client, catalog_url(organizer))
+    program_one = count_queries(client, program_url(first))
+    print(f"queries: catalog {catalog_one}, program page {program_one}")
+    filtered_one = count_queries(client, catalog_url(organizer, when="open", kind="training_series"))
+
+    make_programs(organizer, 199, start=1)
+    with scopes_disabled():
+        assert Program.objects.filter(organizer=organizer).count() == 200
+    catalog_many = client.get(catalog_url(organizer)).content.decode()
+    assert "Program 000" in catalog_many and "Program 199" in catalog_many
+    assert count_queries(client, catalog_url(organizer)) == catalog_one
+    assert count_queries(client, program_url(first)) == program_one
+    assert count_queries(client, catalog_url(organizer, when="open", kind="training_series")) == filtered_one
+
+
+def test_program_page_shows_modules_cohorts_seats_cost_and_how_to_join(organizer, client_for):
+    program = ProgramFactory(organizer=organizer, title="DEI Learning Trajectory", objectives="Build shared language",
+                             description="**Bold** <script>alert(1)</script>")
+    ModuleFactory(program=program, title="Racial Justice", period="November",
+                  learning_objectives="How might we build sustainable racial justice practices?")
+    FacilitatorFactory(organizer=organizer, name="David Gibbs", is_guest=True)
+    open_cohort = CohortFactory(program=program, title="Autumn", capacity=3, commitment="1 day per module",
+                                is_free=False, cost_summary="50% discount for contributing partners")
+    EnrollmentFactory(cohort=open_cohort)
+    CohortFactory(program=program, title="Closed run", registration_closed=True,
+                  closed_message="Registrations are closed now.", contact_name="Gigi", contact_email="gigi@partos.nl")
+    page = client_for(None).get(program_url(program)).content.decode()
+    for fact in ["DEI Learning Trajectory", "Build shared language", "November — Racial Justice",
+                 "How might we build sustainable racial justice practices?", "Autumn", "2 of 3 left",
+                 "1 day per module", "50% discount for contributing partners", "Registrations are closed now.",
+                 "gigi@partos.nl", "<strong>Bold</strong>"]:
+        assert fact in page, fact
+    assert "<script>alert(1)</script>" not in page
+    register = reverse("cohorts:register", kwargs={"organizer_slug": organizer.slug, "program_slug": program.slug,
+                                                   "cohort_slug": open_cohort.slug})
+    assert register in page
+
+
+def test_catalog_filters_by_kind_and_by_open_or_upcoming(organizer, client_for):
+    now = timezone.now()
+    series = ProgramFactory(organizer=organizer, title="Open series", kind=Program.Kind.TRAINING_SERIES)
+    CohortFactory(program=series)
+    past = ProgramFactory(organizer=organizer, title="Past cohort program", kind=Program.Kind.COHORT)
+    CohortFactory(program=past, starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 2, 1),
+                  registration_closes_at=now - dt.timedelta(days=400))
+    upcoming_closed = ProgramFactory(organizer=organizer, title="Upcoming by application",
+                                     kind=Program.Kind.COMMUNITY_OF_PRACTICE)
+    CohortFactory(program=upcoming_closed, enrollment_mode=Cohort.EnrollmentMode.APPLICATION)
+    ProgramFactory(organizer=organizer, title="Draft program", status=Program.Status.DRAFT)
+    client = client_for(None)
+
+    def titles(**query):
+        page = client.get(catalog_url(organizer, **query)).content.decode()
+        return {t for t in ["Open series", "Past cohort program", "Upcoming by application", "Draft program"] if t in page}
+
+    assert titles() == {"Open series", "Past cohort program", "Upcoming by application"}
+    assert titles(kind="cohort") == {"Past cohort program"}
+    assert titles(when="open") == {"Open series"}
+    assert titles(when="upcoming") == {"Open series", "Upcoming by application"}
+    assert titles(kind="nonsense") == {"Open series", "Past cohort program", "Upcoming by application"}
+
+
+def test_draft_program_page_is_404(organizer, client_for):
+    draft = ProgramFactory(organizer=organizer, status=Program.Status.DRAFT)
+    assert client_for(None).get(program_url(draft)).status_code == 404
+
+
+def test_landing_page_and_nav_link_to_the_programs(organizer, client_for):
+    ProgramFactory(organizer=organizer, title="Advancing Racial Equity")
+    page = client_for(UserFactory()).get(reverse("organizers:landing", kwargs={"organizer_slug": organizer.slug}))
+    html = page.content.decode()
+    assert "Advancing Racial Equity" in html
+    assert f'href="{catalog_url(organizer)}">Programs<' in html
+    assert f'href="{reverse("me:programs")}">My programs<' in html

@@ -1,0 +1,36 @@
+"""Isolation samples for the catalog's URLs (tenant pages and a person's own /me/ pages)."""
+
+from tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory
+
+from . import no_arguments, sample
+
+sample("cohorts:catalog", public=True)(no_arguments)
+
+
+@sample("cohorts:program_detail", public=True)
+def program(organizer):
+    return {"program_slug": ProgramFactory(organizer=organizer).slug}
+
+
+@sample("cohorts:register", public=True)
+def registration(organizer):
+    # Public in the sense that any signed-in person may register; under another
+    # organizer's address the cohort must not be found.
+    cohort = CohortFactory(program__organizer=organizer)
+    return {"program_slug": cohort.program.slug, "cohort_slug": cohort.slug}
+
+
+@sample("cohorts:register_team", public=True)
+def team_registration(organizer):
+    cohort = CohortFactory(program__organizer=organizer, is_team_cohort=True, team_size_min=2, team_size_max=3)
+    return {"program_slug": cohort.program.slug, "cohort_slug": cohort.slug}
+
+
+def _enrollment(organizer):
+    return {"enrollment_id": EnrollmentFactory(cohort=CohortFactory(program__organizer=organizer)).pk}
+
+
+# A person's own registration: everyone else (and anonymous) is refused.
+sample("me:enrollment")(_enrollment)
+sample("me:cancel")(_enrollment)
+sample("me:offer")(_enrollment)
