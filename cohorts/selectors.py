@@ -15,8 +15,8 @@ WHEN_CHOICES = {"upcoming": "Upcoming", "open": "Open for registration"}
 
 def _seat_counts() -> dict:
     return {
-        "seats_taken": Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING), distinct=True),
-        "waitlisted": Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED), distinct=True),
+        "seats_taken": Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
+        "waitlisted": Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
     }
 
 
