@@ -73,7 +73,7 @@ def test_every_seed_program_is_loaded_once(demo):
     with scopes_disabled():
         for organizer_slug, program_slug in SEED_FACTS:
             assert Program.objects.filter(organizer__slug=organizer_slug, slug=program_slug).count() == 1
-        cohort = Cohort.objects.get(program__slug="operationalizing-equity")
+        cohort = Cohort.objects.get(program__slug="operationalizing-equity", slug="cohort-1")
         teams = Team.objects.filter(cohort=cohort).select_related("organization")
         assert sorted(t.organization.region for t in teams) == [
             "Arizona", "Colorado", "Iowa", "North Carolina", "Pennsylvania", "Washington", "Wisconsin"]
