@@ -63,10 +63,11 @@ class Cell:
     label: str
     count: int
     suppressed: bool = False
+    k: int = 0
 
     @property
     def shown(self) -> str:
-        return "fewer than k" if self.suppressed else str(self.count)
+        return f"fewer than {self.k}" if self.suppressed else str(self.count)
 
 
 @dataclass
@@ -87,6 +88,7 @@ def suppress(cells: list[Cell], *, total: int, k: int) -> bool:
     well; with no such cell the total is hidden instead.
     """
     for cell in cells:
+        cell.k = k
         cell.suppressed = 0 < cell.count < k
     hidden = [c for c in cells if c.suppressed]
     if len(hidden) == 1:
@@ -124,7 +126,7 @@ def aggregate(call, groups: dict[str, list[Application]], *, exact: bool) -> lis
             cells = count_by_value(category, [features.get(a.pk, {}) for a in apps])
             hide_total = False if exact else suppress(cells, total=len(apps), k=k)
             columns[name] = cells
-            columns[name + ":total"] = [Cell("Total", len(apps), suppressed=hide_total)]
+            columns[name + ":total"] = [Cell("Total", len(apps), suppressed=hide_total, k=k)]
         first = next(iter(groups), None)
         tables.append(CategoryTable(
             key=category.key, label=category.label, cells=columns.get(first, []),

@@ -42,6 +42,7 @@ class ProblemInput:
     problem: "engine.SelectionProblem"
     entries: list[PoolEntry]
     applications: dict[str, Application] = field(default_factory=dict)  # lead reference -> application
+    rule_ids: dict[str, list[int]] = field(default_factory=dict)  # engine rule index -> Quota / IntersectionQuota pk
 
     def snapshot(self) -> dict:
         """Settings and pool for the run's record, with aggregate (not individual) demographics."""
@@ -56,6 +57,7 @@ class ProblemInput:
             "settings": self.problem.settings_snapshot(),
             "pool": [e.as_dict() for e in self.entries],
             "quota_pool_counts": quota_pool,
+            "rule_ids": self.rule_ids,
         }
 
 
@@ -128,16 +130,18 @@ def build_problem(
                 people.append(engine.Applicant(id=mref, features={}, organization=None, **common))
                 entries.append(PoolEntry(mref, app.pk, None, ref, score, priority, not reason, fixed, reason))
 
+    quota_rows = list(call.quotas.order_by("id"))
+    intersection_rows = list(call.intersection_quotas.order_by("id"))
     quotas = tuple(
         engine.Quota(
             category=q.category, value=q.value, min=q.min_seats, max=q.max_seats,
             share=q.target_share, label=q.label or None, reserved=q.reserved,
         )
-        for q in call.quotas.all()
+        for q in quota_rows
     )
     intersections = tuple(
         engine.IntersectionQuota(conditions=iq.conditions, min=iq.min_seats, max=iq.max_seats, label=iq.label or None)
-        for iq in call.intersection_quotas.all()
+        for iq in intersection_rows
     )
     per_org = 1 if teams else call.organization_limit
     problem = engine.SelectionProblem(
@@ -151,7 +155,10 @@ def build_problem(
         team_size=team_size(cohort),
         seed=seed,
     )
-    return ProblemInput(problem=problem, entries=entries, applications=by_ref)
+    return ProblemInput(
+        problem=problem, entries=entries, applications=by_ref,
+        rule_ids={"quota": [q.pk for q in quota_rows], "intersection": [iq.pk for iq in intersection_rows]},
+    )
 
 
 def lead_reference(reference: str) -> str:

@@ -5,7 +5,7 @@ Forms only parse and check input; services decide and write.
 
 from django import forms
 
-from cohorts.models import Organization
+from cohorts.models import Affiliation, Organization
 
 from .models import PREFER_NOT_TO_SAY, AccommodationRequest, Application, ApplicationCall, Question, Review, SelectionRun
 
@@ -162,10 +162,20 @@ class ApplicationForm(forms.Form):
         return [(sid, heading, [self[n] for n in names]) for sid, heading, names in self.sections]
 
 
-def initial_from(application: Application | None, demographics: dict | None) -> dict:
-    """Form values of a saved draft, so the applicant continues where they stopped."""
+def initial_from(application: Application | None, demographics: dict | None, *, person=None, call=None) -> dict:
+    """Form values of a saved draft, so the applicant continues where they stopped.
+
+    A first visit starts from the person's current affiliation at this organizer.
+    """
     if application is None:
-        return {}
+        affiliation = (
+            Affiliation.objects.filter(person=person, organization__organizer_id=call.organizer_id, is_current=True)
+            .order_by("-is_leader", "id").first() if person is not None and call is not None else None
+        )
+        if affiliation is None:
+            return {}
+        return {"organization": affiliation.organization_id, "title": affiliation.title,
+                "is_leader": affiliation.is_leader, "is_executive_director": affiliation.is_executive_director}
     initial = {f"q_{qid}": value for qid, value in application.answers.items()}
     initial.update(
         phone=application.phone, organization=application.organization_id, title=application.title,

@@ -515,3 +515,7 @@ class SelectionAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at}"
+
+    @property
+    def action_label(self) -> str:
+        return self.action.replace("_", " ")

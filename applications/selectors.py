@@ -127,7 +127,7 @@ def quota_rows(call: ApplicationCall, pool: list[Application], selected: list[Ap
         if not exact:
             for cell in (pool_cell, selected_cell):
                 if cell is not None:
-                    cell.suppressed = 0 < cell.count < k
+                    cell.suppressed, cell.k = 0 < cell.count < k, k
         rows.append(QuotaRow(name, lo, hi, pool_cell, selected_cell, met))
     return rows
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Enrollment, Organization, Team
+from cohorts.models import Affiliation, Enrollment, Organization, Team
 from notifications.services import notify
 
 from . import selection as engine
@@ -28,7 +28,9 @@ from .models import (
     ConflictOfInterest,
     DemographicAccessLog,
     DemographicResponse,
+    IntersectionQuota,
     Offer,
+    Quota,
     Review,
     RubricCategory,
     SelectionAuditEntry,
@@ -87,6 +89,7 @@ def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bo
             _store_accommodation(application, data.get("accommodation_needs", ""))
         if submit:
             _check_team_rules(call, application, members)
+            _remember_affiliation(application)
             first_submission = application.status == Application.Status.DRAFT
             application.status = Application.Status.SUBMITTED
             application.submitted_at = now
@@ -130,6 +133,19 @@ def _store_answers(application: Application, call: ApplicationCall, data: dict) 
     if call.ask_scholarship:
         application.scholarship_requested = bool(data.get("scholarship_requested"))
         application.scholarship_note = data.get("scholarship_note", "") if application.scholarship_requested else ""
+
+
+def _remember_affiliation(application: Application) -> None:
+    """Keep the person's position at their organization, so the next form starts from it."""
+    if application.organization_id is None:
+        return
+    defaults = {"organizer_id": application.organizer_id, "is_current": True}
+    if application.title:
+        defaults.update(title=application.title, is_leader=application.is_leader)
+    if application.is_executive_director:
+        defaults["is_executive_director"] = True
+    Affiliation.objects.update_or_create(person=application.applicant, organization=application.organization,
+                                         defaults=defaults)
 
 
 def _organization(call: ApplicationCall, data: dict) -> Organization | None:
@@ -450,6 +466,47 @@ def _infeasible(conflicts, version: str, problem, status: str = "infeasible") ->
         "conflicts": conflicts.to_dict() if conflicts else None,
         "settings": problem.settings_snapshot(),
     }
+
+
+def apply_relaxation(*, run: SelectionRun, index: int, by) -> str:
+    """Staff choose one relaxation from a run's conflict report; it changes the call's rules.
+
+    Returns what changed, for the page. A new run is needed to see its effect.
+    """
+    relaxations = ((run.result or {}).get("conflicts") or {}).get("relaxations", [])
+    if not 0 <= index < len(relaxations):
+        raise ValidationError("That relaxation is not part of this run's report.")
+    r = relaxations[index]
+    call = run.call
+    kind, _, position = r["row_key"].partition(":")
+    new = r["limit"] - r["relax_by"] if r["bound"] == "min" else r["limit"] + r["relax_by"]
+    with transaction.atomic():
+        if kind == "seats":
+            call.seats = new
+            call.save(update_fields=["seats"])
+        elif kind == "organization":
+            call.max_per_organization = new
+            call.save(update_fields=["max_per_organization"])
+        elif kind in ("quota", "intersection"):
+            ids = run.input_snapshot.get("rule_ids", {}).get(kind, [])
+            model = Quota if kind == "quota" else IntersectionQuota
+            rule = model.objects.filter(pk=ids[int(position)] if int(position) < len(ids) else None, call=call).first()
+            if rule is None:
+                raise ValidationError("That rule no longer exists; start a new run.")
+            if isinstance(rule, Quota) and rule.target_share is not None:
+                # Replace the share by the bounds it stood for, with the chosen one moved.
+                snapshot = run.input_snapshot["settings"]["quotas"][int(position)]
+                rule.min_seats, rule.max_seats, rule.target_share = snapshot["min"], snapshot["max"], None
+            if r["bound"] == "min":
+                rule.min_seats = max(new, 0)
+            else:
+                rule.max_seats = new
+            rule.save()
+        else:
+            raise ValidationError("This kind of rule cannot be relaxed from here.")
+        change = f"{r['name']}: {r['bound']}imum {r['limit']} → {new}"
+        audit(call=call, action="relaxed", actor=by, run=run, change=change)
+    return change
 
 
 def confirm_run(*, run: SelectionRun, by) -> list[Offer]:

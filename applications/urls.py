@@ -33,4 +33,5 @@ urlpatterns = [
     path("selection/runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("selection/runs/<int:run_id>/report.csv", views.run_csv, name="run_csv"),
     path("selection/runs/<int:run_id>/confirm/", views.confirm_run, name="confirm_run"),
+    path("selection/runs/<int:run_id>/relax/", views.apply_relaxation, name="apply_relaxation"),
 ]

@@ -88,7 +88,8 @@ def apply(request, organizer_slug: str, call_id: int):
                 return redirect("applications:apply", organizer_slug=organizer_slug, call_id=call.pk)
     else:
         own = DemographicResponse.objects.filter(application=application).first() if application else None
-        form = ApplicationForm(initial=initial_from(application, own.answers if own else None), call=call)
+        initial = initial_from(application, own.answers if own else None, person=request.user, call=call)
+        form = ApplicationForm(initial=initial, call=call)
     return render(request, "applications/apply.html", {
         "call": call, "form": form, "application": application, "editable": editable, "is_open": call.is_open(),
     })
@@ -391,6 +392,12 @@ def run_csv(request, organizer_slug: str, run_id: int):
     settings = run.input_snapshot.get("settings", {})
     writer.writerow(["# run", run.pk, "kind", run.kind, "status", run.status, "seed", run.seed,
                      "solver", run.result.get("solver") or run.solver_version, "seats", settings.get("seats")])
+    for q in settings.get("quotas", []):
+        writer.writerow(["# quota", q["label"], "min", q["min"], "max", q["max"], "reserved" if q["reserved"] else ""])
+    for iq in settings.get("intersections", []):
+        writer.writerow(["# intersection quota", iq["label"], "min", iq["min"], "max", iq["max"]])
+    writer.writerow(["# organization limit", settings.get("max_per_organization"),
+                     "soft" if settings.get("soft_organization_limit") else "hard", "# minimum score", settings.get("min_score")])
     columns = ["reference", "applicant", "organization", "team", "score", "priority", "eligible", "fixed",
                "selected", "probability", "reasons"]
     writer.writerow(columns)
@@ -410,6 +417,20 @@ def confirm_run(request, organizer_slug: str, run_id: int):
     run = _run(run_id)
     _attempt(request, lambda: services.confirm_run(run=run, by=request.user),
              lambda offers: f"Selection confirmed: {len(offers)} offers sent.")
+    return redirect("applications:run_detail", organizer_slug=organizer_slug, run_id=run.pk)
+
+
+@require_POST
+@organizer_view(capability=STAFF)
+def apply_relaxation(request, organizer_slug: str, run_id: int):
+    run = _run(run_id)
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        index = -1
+    if _attempt(request, lambda: services.apply_relaxation(run=run, index=index, by=request.user),
+                lambda change: f"Changed {change}. Start a new run to see the effect."):
+        return redirect("applications:pool", organizer_slug=organizer_slug, call_id=run.call_id)
     return redirect("applications:run_detail", organizer_slug=organizer_slug, run_id=run.pk)
 
 

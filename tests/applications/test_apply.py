@@ -192,3 +192,20 @@ def test_accommodation_request_is_tracked_from_requested_to_arranged(organizer, 
     with scopes_disabled():
         request = AccommodationRequest.objects.get(application=application)
     assert request.acknowledged_at and request.arranged_at
+
+
+def test_the_form_starts_from_the_persons_affiliation_and_submitting_updates_it(call, client_for):
+    from cohorts.models import Affiliation
+    from tests.factories import AffiliationFactory
+
+    person = UserFactory()
+    affiliation = AffiliationFactory(person=person, organization__organizer=call.organizer,
+                                     organization__name="Skagit Regional Health", title="Clinical Director")
+    client = client_for(person)
+    body = client.get(url(call)).content.decode()
+    assert 'value="Clinical Director"' in body
+    assert f'<option value="{affiliation.organization_id}" selected>Skagit Regional Health</option>' in body
+    client.post(url(call), {**answers(call, title="Chief Operating Officer",
+                                      organization=str(affiliation.organization_id)), "action": "submit"})
+    with scopes_disabled():
+        assert Affiliation.objects.get(person=person).title == "Chief Operating Officer"

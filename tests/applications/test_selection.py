@@ -60,6 +60,16 @@ def test_infeasible_quota_shows_the_conflict_report_and_sends_no_offers(organize
         assert set(Application.objects.values_list("status", flat=True)) == {"submitted"}
     assert mail.outbox == []
 
+    # Staff choose the smallest relaxation the report names; the next run finds a cohort.
+    response = client.post(s.url("apply_relaxation", run_id=run.pk), {"index": "0"}, follow=True)
+    assert "Changed race: Indigenous: minimum 4 → 3" in response.content.decode()
+    with scopes_disabled():
+        assert s.call.quotas.get().min_seats == 3
+        assert s.call.audit_entries.filter(action="relaxed", actor=s.staff).exists()
+    assert client.post(s.url("apply_relaxation", run_id=run.pk), {"index": "7"}).status_code == 302
+    rerun, _ = start(client, s, django_capture_on_commit_callbacks, seed="12345")
+    assert rerun.status == SelectionRun.Status.DONE and len(rerun.selected_references) == 4
+
 
 def test_best_cohort_offers_then_a_decline_is_replaced_within_the_quota(organizer, client_for,
                                                                         django_capture_on_commit_callbacks):

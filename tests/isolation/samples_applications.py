@@ -65,3 +65,6 @@ def team_member(organizer):
     return {"token": signing.dumps({"m": member.pk, "o": organizer.pk}, salt=TEAM_SALT)}
 
 
+
+
+sample("applications:apply_relaxation")(lambda organizer: {"run_id": _run(organizer).pk})
