@@ -104,6 +104,46 @@ class LeximinResult:
         }
 
 
+def _covering_panels(
+    start: tuple[int, ...], model, types, *, lower: np.ndarray, upper: np.ndarray,
+) -> list[tuple[int, ...]]:
+    """Cheap initial panels: ``start`` with one unit swapped for each missing type.
+
+    Until every type appears in some panel the LP's lowest probability is 0
+    and each column-generation round covers about one more type, one
+    integer program at a time.  Here a single numpy pass tries, for every
+    type j missing from ``start``, to exchange one unit of the most similar
+    type i in ``start`` for one unit of j, keeping every row within bounds.
+    Only valid panels are produced; types no swap can reach are left to the
+    exact pricing step.
+    """
+    R = len(model.rows)
+    A = np.zeros((R, len(types)))
+    for t, ty in enumerate(types):
+        for r, c in ty.coefs:
+            A[r, t] = c
+    lo = np.array([row.lo for row in model.rows], dtype=float)
+    hi = np.array([np.inf if row.hi is None else row.hi for row in model.rows], dtype=float)
+    c = np.array(start)
+    load = A @ c
+    removable = np.flatnonzero(c > lower)
+    found = []
+    if not len(removable):
+        return found
+    for j in np.flatnonzero((c == 0) & (upper > 0)):
+        after = load[:, None] + A[:, [j]] - A[:, removable]  # rows x candidates
+        ok = np.all((after >= lo[:, None] - 1e-9) & (after <= hi[:, None] + 1e-9), axis=0)
+        if not ok.any():
+            continue
+        distance = np.abs(A[:, removable] - A[:, [j]]).sum(axis=0)
+        i = removable[np.flatnonzero(ok)[np.argmin(distance[ok])]]
+        panel = c.copy()
+        panel[i] -= 1
+        panel[j] += 1
+        found.append(tuple(int(x) for x in panel))
+    return found
+
+
 def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> LeximinResult:
     """LEXIMIN probabilities over all cohorts satisfying every rule.
 
@@ -170,7 +210,13 @@ def leximin(problem: SelectionProblem, *, time_limit: float | None = None) -> Le
         panels.append(counts)
         seen.add(counts)
 
-    add_panel(panel_from_solution())
+    first = panel_from_solution()
+    add_panel(first)
+    if not built.excess_cols:  # soft organization rows are not plain count bounds
+        lower = np.array([t.count if t.fixed_in else 0 for t in types])
+        for counts in _covering_panels(first, model, types, lower=lower, upper=size):
+            if counts not in seen:
+                add_panel(counts)
     fixed: dict[int, float] = {}
     people = {t: types[t].count * len(types[t].units[0].members) for t in range(T)}
     fixed_people = sum(people[t] for t in range(T) if types[t].fixed_in)
