@@ -74,8 +74,8 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=120.0,
                         help="LEXIMIN time budget per size in seconds")
     args = parser.parse_args()
-    print(f"HiGHS {solver_version()}; 8 categories, {sum(len(w) for w, _, _ in CATEGORIES.values())}"
-          " quotas")
+    quotas = sum(len(w) for w, _, _ in CATEGORIES.values())
+    print(f"HiGHS {solver_version()}; {len(CATEGORIES)} categories, {quotas} quotas")
     header = (f"{'pool':>10} {'best s':>8} {'leximin s':>10} {'status':>10} {'rounds':>7} "
               f"{'panels':>7} {'types':>6} {'min p':>8} {'k/n':>8}")
     print(header)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 
 import highspy
 import numpy as np
@@ -53,7 +54,9 @@ def build_best_model(model: ConstraintModel, *, time_limit: float | None = None)
     return built
 
 
-def _infeasible(problem: SelectionProblem, report: ConflictReport, timings: dict) -> SelectionResult:
+def _infeasible(
+    problem: SelectionProblem, report: ConflictReport, timings: dict
+) -> SelectionResult:
     return SelectionResult(problem=problem, status=INFEASIBLE, conflicts=report,
                            solver=SOLVER_NAME, solver_version=solver_version(),
                            seed=problem.seed, timings=timings)
@@ -139,10 +142,4 @@ def select_replacements(
     result = select_best(problem.with_fixed(fixed_in=keep, fixed_out=declined))
     if not result.feasible:
         return result
-    new = tuple(i for i in result.selected if i not in keep)
-    return SelectionResult(**{**_fields(result), "replacements": new})
-
-
-def _fields(result: SelectionResult) -> dict:
-    from dataclasses import fields
-    return {f.name: getattr(result, f.name) for f in fields(result)}
+    return replace(result, replacements=tuple(i for i in result.selected if i not in keep))

@@ -83,7 +83,8 @@ def find_conflicts(
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.run()
     if not is_optimal(h):  # only possible with contradictory fixed bounds
-        return ConflictReport(structural=("the staff decisions (fixed in/out) contradict each other",))
+        return ConflictReport(
+            structural=("the staff decisions (fixed in/out) contradict each other",))
     total = round(h.getInfo().objective_function_value)
     if total == 0:
         return ConflictReport()

@@ -130,7 +130,10 @@ def build_model(problem: SelectionProblem) -> ConstraintModel:
         reasons = {a.id: is_eligible(a, problem) for a in people}
         fixed_in = any(a.fixed_in for a in people)
         blocked = [a.id for a in people if reasons[a.id]]
-        if len(people) > 1 or people[0].team is not None:
+        if people[0].team is not None:
+            # A team is all-in or all-out: staff fixing one member in pulls
+            # the whole team in (even past eligibility rules); otherwise one
+            # unavailable member keeps the whole team out.
             if fixed_in and any(reasons[i] == FIXED_OUT for i in blocked):
                 conflicts.append(
                     f"team {people[0].team!r} has members fixed in "
@@ -149,10 +152,6 @@ def build_model(problem: SelectionProblem) -> ConstraintModel:
                 for a in people:
                     excluded[a.id] = TEAM_INCOMPLETE
                 continue
-            if fixed_in and blocked:
-                # Fixed in by staff wins for the whole team; a fixed-out
-                # teammate was reported as a conflict above.
-                pass
         elif blocked:
             excluded[people[0].id] = reasons[people[0].id]
             continue

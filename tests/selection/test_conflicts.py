@@ -9,8 +9,9 @@ def pool(tribal_yes=1, others=10, extra_ineligible=0):
               for i in range(tribal_yes)]
     people += [Applicant(id=f"x{i}", features={"tribal": "yes"}, score=1.0, eligible=False)
                for i in range(extra_ineligible)]
-    people += [Applicant(id=f"o{i}", features={"tribal": "no", "gender": "man" if i % 2 else "woman"},
-                         score=2.0) for i in range(others)]
+    people += [Applicant(id=f"o{i}", score=2.0,
+                         features={"tribal": "no", "gender": "man" if i % 2 else "woman"})
+               for i in range(others)]
     return tuple(people)
 
 
@@ -60,8 +61,8 @@ def test_too_few_applicants_for_seats_and_intersection():
 
 
 def test_team_fixed_in_and_out_is_a_structural_conflict():
-    people = (Applicant(id="a", team="T", fixed_in=True), Applicant(id="b", team="T", fixed_out=True),
-              Applicant(id="c"))
+    people = (Applicant(id="a", team="T", fixed_in=True),
+              Applicant(id="b", team="T", fixed_out=True), Applicant(id="c"))
     result = select_best(SelectionProblem(applicants=people, seats=2))
     assert result.status == INFEASIBLE and "team 'T'" in result.conflicts.structural[0]
 
