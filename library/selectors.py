@@ -6,12 +6,13 @@ explicitly and runs its subqueries with scopes disabled (scopes would add joins
 inside Exists), so it is safe to call from any page of the organizer.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
-from django.db.models.functions import Concat
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
@@ -107,6 +108,23 @@ SORTS = {
 
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@contextmanager
+def search_transaction():
+    """Run the library page's reads with PostgreSQL's JIT compiler off.
+
+    ts_rank makes the planner's cost estimate large enough to trigger JIT, whose
+    compilation takes longer than the whole search (bench/library_search.py measures
+    both). SET LOCAL keeps the change to this short read-only transaction.
+    """
+    if not on_postgres():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def browse_resources(*, organizer, user, filters: LibraryFilters, staff: bool | None = None) -> QuerySet[Resource]:

@@ -68,10 +68,11 @@ def library_index(request, organizer_slug: str):
     resources = selectors.browse_resources(
         organizer=organizer, user=request.user, filters=filters, staff=_staff(request)
     ).prefetch_related("topics")
-    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    with selectors.search_transaction():
+        page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        snippets = selectors.search_snippets(rows, filters.q)
     ids = [r.pk for r in rows]
-    snippets = selectors.search_snippets(rows, filters.q)
     bookmarked = selectors.bookmarked_ids(organizer=organizer, user=request.user, resource_ids=ids)
     for resource in rows:
         resource.snippet = snippets.get(resource.pk, "")
