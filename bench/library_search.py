@@ -38,7 +38,7 @@ TOPIC_WORDS = (
     "leadership DEI community practice framework workforce development program design client engagement service "
     "delivery partnerships inclusion diversity belonging accountability organisational culture recruitment "
     "indicators monitoring strategy assessment resistance solidarity wellbeing mental health affinity group "
-    "anti-racist rightsholder advocacy coalition lived experience representation tribal geography gender identity allyship "
+    "anti-racist dynamics rightsholder advocacy coalition lived experience representation tribal geography gender identity allyship "
     "communication materials checklist toolkit template workplan rotation module cohort facilitator reflection"
 ).split()
 FILLER = (

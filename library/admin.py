@@ -93,6 +93,13 @@ class ResourceAdmin(OrganizerScopedAdmin):
         super().save_related(request, form, formsets, change)
         services.refresh_search_vectors(resource_ids=[form.instance.pk])
 
+    def delete_model(self, request, obj):
+        services.delete_resources(organizer=obj.organizer, resource_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        for organizer, ids in _by_organizer(self, request, queryset):
+            services.delete_resources(organizer=organizer, resource_ids=ids)
+
 
 @admin.register(Topic)
 class TopicAdmin(OrganizerScopedAdmin):
@@ -105,7 +112,7 @@ class TopicAdmin(OrganizerScopedAdmin):
 class CollectionItemInline(ScopedTabularInline):
     model = CollectionItem
     extra = 1
-    fields = ["position", "resource", "note", "organizer"]
+    fields = ["position", "resource", "note"]
     ordering = ["position", "id"]
 
 
@@ -115,3 +122,12 @@ class CollectionAdmin(OrganizerScopedAdmin):
     list_filter = ["program", "organizer"]
     search_fields = ["title"]
     inlines = [CollectionItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Items belong to their collection's organizer; nobody picks it per row.
+        for item in formset.save(commit=False):
+            item.organizer_id = form.instance.organizer_id
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()

@@ -131,6 +131,18 @@ def _tell_proposer(resource: Resource) -> None:
     )
 
 
+def delete_resources(*, organizer, resource_ids: Iterable[int]) -> int:
+    """Delete resources and, once that is committed, their stored files (Django leaves files behind)."""
+    with transaction.atomic(), scopes_disabled():
+        resources = Resource.objects.filter(organizer_id=organizer.id, pk__in=list(resource_ids))
+        files = [(r.file.storage, r.file.name) for r in resources if r.file]
+        deleted = resources.count()
+        resources.delete()
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return deleted
+
+
 def set_audience(*, organizer, resource_ids: Iterable[int], audience: str) -> int:
     """Bulk change to an audience that needs no further choice (public, enrolled, staff)."""
     if audience not in (Resource.Audience.PUBLIC, Resource.Audience.ENROLLED, Resource.Audience.STAFF):
