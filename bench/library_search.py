@@ -190,7 +190,11 @@ def run(args) -> None:
         ).order_by("-rank", "-created_at", "-id")[:20]
         with search_transaction():
             plan = qs.explain(analyze=True)
-        lines = [line for line in plan.splitlines() if "library_resource_search_gin" in line or "search_vector @@" in line]
+        plan_lines = plan.splitlines()
+        lines = []
+        for n, line in enumerate(plan_lines):
+            if "library_resource_search_gin" in line:
+                lines += [line, *[l for l in plan_lines[n + 1 : n + 2] if "Index Cond" in l]]
         print(f"\nEXPLAIN ANALYZE for “{query}” — lines using the GIN index:")
         for line in lines or ["(the planner did not use the GIN index for this query)"]:
             print(f"  {line.strip()}")
