@@ -12,7 +12,7 @@ from organizers.roles import Capability
 
 from . import selectors, services
 from .forms import LibraryFilterForm, ProposeResourceForm, ReviewForm, programs_for_filter
-from .models import Collection, Resource, Topic
+from .models import Resource, Topic
 from .uploads import UploadSizeLimitHandler
 
 PAGE_SIZE = 20
@@ -30,31 +30,16 @@ def _visible(request):
     return selectors.visible_resources(organizer=request.organizer, user=request.user, staff=_staff(request))
 
 
-def _visible_or_refuse(request, resource_id: int) -> Resource:
-    """The resource if this person may see it. Anonymous visitors are asked to sign in
-    whether or not it exists, so the answer tells them nothing."""
-    resource = _visible(request).filter(pk=resource_id).select_related("contributor").first()
-    if resource is None:
-        if not request.user.is_authenticated:
-            raise _LoginFirst
-        raise Http404
-    return resource
+def _find_visible(request, resource_id: int) -> Resource | None:
+    return _visible(request).filter(pk=resource_id).select_related("contributor").first()
 
 
-class _LoginFirst(Exception):
-    pass
-
-
-def _login_first(view):
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginFirst:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+def _refuse(request):
+    """Anonymous visitors are asked to sign in whether or not the object exists, so the
+    answer tells them nothing; signed-in people who may not see it get 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
 
 
 @organizer_view(login=False)
@@ -108,9 +93,10 @@ def _can_propose(request) -> bool:
 
 
 @organizer_view(login=False)
-@_login_first
 def resource_detail(request, organizer_slug: str, resource_id: int):
-    resource = _visible_or_refuse(request, resource_id)
+    resource = _find_visible(request, resource_id)
+    if resource is None:
+        return _refuse(request)
     if resource.status == Resource.Status.PUBLISHED:
         services.record_view(resource=resource)
     with scopes_disabled():
@@ -125,9 +111,10 @@ def resource_detail(request, organizer_slug: str, resource_id: int):
 
 
 @organizer_view(login=False)
-@_login_first
 def resource_download(request, organizer_slug: str, resource_id: int):
-    resource = _visible_or_refuse(request, resource_id)
+    resource = _find_visible(request, resource_id)
+    if resource is None:
+        return _refuse(request)
     if not resource.file:
         raise Http404("This resource has no file.")
     try:
@@ -158,15 +145,12 @@ def resource_bookmark(request, organizer_slug: str, resource_id: int):
 
 
 @organizer_view(login=False)
-@_login_first
 def collection_detail(request, organizer_slug: str, collection_id: int):
     collection = selectors.visible_collections(
         organizer=request.organizer, user=request.user, staff=_staff(request)
     ).filter(pk=collection_id).select_related("program", "module", "cohort__program", "session").first()
     if collection is None:
-        if not request.user.is_authenticated:
-            raise _LoginFirst
-        raise Http404
+        return _refuse(request)
     return render(request, "library/collection_detail.html", {
         "collection": collection,
         "items": selectors.collection_resources(collection=collection, user=request.user, staff=_staff(request)),
