@@ -38,3 +38,23 @@ def test_demo_library_is_idempotent_and_drawn_from_the_seeds(db):
         assert Resource.objects.filter(status=Resource.Status.PROPOSED).exists()
         handout = Resource.objects.get(organizer__slug="illinois-partners", title__startswith="Session 1 handout")
         assert handout.file and handout.file.read().startswith(b"## Session 1")
+
+
+def test_demo_collections_link_to_the_catalogs_programs_and_modules(db):
+    """With the catalog's programs present (found by slug, modules by title), collections are "for" them."""
+    from organizers import demo as organizers_demo
+    from library import demo as library_demo
+    from tests.factories import ModuleFactory, ProgramFactory
+
+    ctx = organizers_demo.DemoContext()
+    with scopes_disabled():
+        organizers_demo.load(ctx)
+        program = ProgramFactory(organizer=ctx.organizers["illinois"], slug="advancing-racial-equity")
+        module = ModuleFactory(program=program, title="Introduction to Systemic Racism")
+        library_demo.load(ctx)
+        session_two = Collection.objects.get(title="Session 2 materials: Introduction to Systemic Racism")
+        assert (session_two.program, session_two.module) == (program, module)
+        series = Collection.objects.get(title="Advancing Racial Equity: the full series")
+        assert series.program == program and series.items.count() == 7
+        # Programs the catalog did not make are skipped, not invented.
+        assert Collection.objects.get(title="The framework, area by area").program is None
