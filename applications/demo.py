@@ -17,6 +17,8 @@ import random
 from django.utils import timezone
 
 from cohorts.models import Cohort, Organization, Program
+from organizers.models import Membership
+from organizers.roles import Role
 
 from .models import (
     Application,
@@ -34,11 +36,37 @@ from .models import (
 CONSENT = ApplicationCall._meta.get_field("demographics_consent_text").default
 
 
+class People:
+    """Demo applicants: about a hundred people, so the demo password is hashed once, not per person."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._hash = None
+
+    def __call__(self, email: str, *, full_name: str):
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import make_password
+
+        from organizers.demo import DEMO_PASSWORD
+
+        if self._hash is None:
+            self._hash = make_password(DEMO_PASSWORD)
+        user, created = get_user_model().objects.get_or_create(
+            email=email, defaults={"full_name": full_name, "password": self._hash}
+        )
+        if created:
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        self.ctx.users[email] = user
+        return user
+
+
 def load(ctx) -> None:
     now = timezone.now()
-    north_sound(ctx, now)
-    partos(ctx, now)
-    alliance(ctx, now)
+    person = People(ctx)
+    north_sound(ctx, person, now)
+    partos(ctx, person, now)
+    alliance(ctx, person, now)
 
 
 def _cohort(organizer, program_slug: str, cohort_slug: str, **create) -> Cohort | None:
@@ -171,7 +199,7 @@ LAST = ["Jefferson", "Nguyen", "Cultee", "Ramirez", "Okafor", "Larsen", "James",
         "Hillaire", "Brown", "Morales", "Washington", "Kim", "George"]
 
 
-def north_sound(ctx, now) -> None:
+def north_sound(ctx, person_for, now) -> None:
     organizer = ctx.organizers["northsound"]
     cohort = _cohort(organizer, "equity-in-leadership", "first-cohort-2024")
     if cohort is None:
@@ -219,8 +247,9 @@ def north_sound(ctx, now) -> None:
         orgs[name], _ = Organization.objects.update_or_create(
             organizer=organizer, name=name, defaults={"sector": sector, "region": region},
         )
-    reviewers = [ctx.user("reviewer@northsound.example"), ctx.user("reviewer2@northsound.example",
-                                                                   full_name="North Sound Second Reviewer")]
+    reviewers = [ctx.user("reviewer@northsound.example"),
+                 person_for("reviewer2@northsound.example", full_name="North Sound Second Reviewer")]
+    Membership.objects.get_or_create(organizer=organizer, user=reviewers[1], role=Role.REVIEWER)
     rng = random.Random(3)
     questions = {q.label: str(q.pk) for q in call.questions.all()}
     org_names = [name for name, _, _ in NORTH_SOUND_ORGS]
@@ -228,7 +257,7 @@ def north_sound(ctx, now) -> None:
         org_name = org_names[i % len(org_names)] if i < 40 else rng.choice(org_names)
         _, sector, region = NORTH_SOUND_ORGS[org_names.index(org_name)]
         full_name = f"{FIRST[i % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}"
-        person = ctx.user(f"applicant{i + 1:02d}@northsound.example", full_name=full_name)
+        person = person_for(f"applicant{i + 1:02d}@northsound.example", full_name=full_name)
         submitted = now - dt.timedelta(days=rng.randint(1, 18), hours=rng.randint(0, 23))
         application = _apply(
             call, person, organization=orgs[org_name], submitted_at=submitted,
@@ -274,7 +303,7 @@ PARTOS_ORGS = [
 ]
 
 
-def partos(ctx, now) -> None:
+def partos(ctx, person_for, now) -> None:
     organizer = ctx.organizers["partos"]
     cohort = _cohort(organizer, "dei-learning-trajectory", "2024")
     if cohort is None:
@@ -309,7 +338,7 @@ def partos(ctx, now) -> None:
             organizer=organizer, name=name, defaults={"sector": "international cooperation", "is_member": is_member},
         )
         for j in range(2 if i % 5 == 0 else 1):  # a few organisations send two applicants; one seat each
-            person = ctx.user(f"applicant{i + 1:02d}{'abc'[j]}@partos.example",
+            person = person_for(f"applicant{i + 1:02d}{'abc'[j]}@partos.example",
                               full_name=f"{rng.choice(['Amina', 'Joost', 'Fatima', 'Sanne', 'Kwame', 'Lotte', 'Priya', 'Daan'])} "
                                         f"{rng.choice(['de Vries', 'Mensah', 'Bakker', 'El Amrani', 'Visser', 'Osei', 'Jansen'])}")
             application = _apply(call, person, organization=organization,
@@ -331,7 +360,7 @@ ALLIANCE_APPLICANT_STATES = [
 ]
 
 
-def alliance(ctx, now) -> None:
+def alliance(ctx, person_for, now) -> None:
     organizer = ctx.organizers["alliance"]
     cohort = _cohort(
         organizer, "operationalizing-equity", "cohort-2",
@@ -365,7 +394,7 @@ def alliance(ctx, now) -> None:
             organizer=organizer, name=f"{state} Early Childhood Advocates",
             defaults={"region": state, "sector": "early childhood policy advocacy", "is_grantee": True},
         )
-        lead = ctx.user(f"policy@{key}.alliance.example", full_name=f"{state} Policy Director")
+        lead = person_for(f"policy@{key}.alliance.example", full_name=f"{state} Policy Director")
         application = _apply(call, lead, organization=organization, submitted_at=now - dt.timedelta(days=rng.randint(1, 12)),
                              title="Policy Director", is_leader=True, team_name=f"{state} state team")
         confirmed = now - dt.timedelta(days=1) if state not in ("Nevada", "Maine") else None  # two teams still waiting

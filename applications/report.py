@@ -2,16 +2,19 @@
 
 The engine's reasons can name the quota a person was needed for ("needed for
 quota 'race: Indigenous'"), which says something about that person's demographic
-answers. Viewers without the demographics permission get those reasons in a
-generic form; pool counts in the conflict report below the organizer's small-cell
+answers; so does a person's lottery probability. Viewers without the demographics
+permission get those reasons in a generic form and no per-person probability; pool counts in the conflict report below the organizer's small-cell
 threshold are hidden from them too.
 """
 
 from .engine_input import lead_reference
 from .models import Application, SelectionRun
 
-# Reason codes whose text names a representation quota.
+# Reason codes whose text names a representation quota, or a lottery probability (which
+# follows from a person's demographic type), in the words shown without the permission.
 QUOTA_REASONS = {
+    "lottery_drawn": "drawn in the lottery",
+    "lottery_not_drawn": "not drawn in the lottery",
     "needed_for_quota": "needed to meet a representation quota",
     "category_max": "a representation maximum was already reached",
     "displaces_quota": "taking them would leave a representation quota unmet",
@@ -54,7 +57,7 @@ def report_rows(run: SelectionRun, *, exact: bool) -> list[dict]:
             "eligible": row.get("eligible"),
             "fixed": row.get("fixed") or "",
             "selected": row.get("selected"),
-            "probability": row.get("probability"),
+            "probability": row.get("probability") if exact else None,
             "reasons": redact(row.get("reason_codes", ""), row.get("reasons", ""), exact=exact),
         })
     return out

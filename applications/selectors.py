@@ -101,34 +101,46 @@ class QuotaRow:
     met: bool | None
 
 
-def quota_rows(call: ApplicationCall, pool: list[Application], selected: list[Application] | None, *, exact: bool) -> list[QuotaRow]:
-    """Pool vs quota vs selected for every quota, with small cells suppressed unless `exact`."""
+def quota_rows(
+    call: ApplicationCall, pool: list[Application], selected: list[Application] | None, *, exact: bool,
+    table_cells: dict[tuple[str, str, str], Cell] | None = None,
+) -> list[QuotaRow]:
+    """Pool vs quota vs selected for every quota, with small cells suppressed unless `exact`.
+
+    A quota on one value shows the same cell as the category table (`table_cells`,
+    keyed by group, category, value), so a cell hidden there to protect another
+    (complementary suppression) is hidden here too.
+    """
     k = call.organizer.small_cell_k
     features = features_by_application(pool + (selected or []))
     seats = call.seat_count
+    table_cells = table_cells or {}
 
     def count(apps, test) -> int:
         return sum(1 for a in apps if test(features.get(a.pk, {})))
 
     rows = []
     rules = [
-        (q.label or f"{q.category}: {q.value}", _bounds(q, seats), lambda f, q=q: q.value in f.get(q.category, []))
+        (q.label or f"{q.category}: {q.value}", _bounds(q, seats), lambda f, q=q: q.value in f.get(q.category, []),
+         (q.category, q.value))
         for q in call.quotas.all()
     ] + [
-        (str(iq), (iq.min_seats, iq.max_seats), lambda f, iq=iq: all(v in f.get(c, []) for c, v in iq.conditions.items()))
+        (str(iq), (iq.min_seats, iq.max_seats), lambda f, iq=iq: all(v in f.get(c, []) for c, v in iq.conditions.items()),
+         None)
         for iq in call.intersection_quotas.all()
     ]
-    for name, (lo, hi), test in rules:
-        pool_cell = Cell("pool", count(pool, test))
-        selected_cell = Cell("selected", count(selected, test)) if selected is not None else None
+    for name, (lo, hi), test, key in rules:
+        cells = {"Pool": Cell("pool", count(pool, test))}
+        if selected is not None:
+            cells["Selected"] = Cell("selected", count(selected, test))
         met = None
-        if selected_cell is not None:
-            met = selected_cell.count >= lo and (hi is None or selected_cell.count <= hi)
+        if "Selected" in cells:
+            met = cells["Selected"].count >= lo and (hi is None or cells["Selected"].count <= hi)
         if not exact:
-            for cell in (pool_cell, selected_cell):
-                if cell is not None:
-                    cell.suppressed, cell.k = 0 < cell.count < k, k
-        rows.append(QuotaRow(name, lo, hi, pool_cell, selected_cell, met))
+            for group, cell in cells.items():
+                shared = table_cells.get((group, *key)) if key else None
+                cell.suppressed, cell.k = (0 < cell.count < k) or bool(shared and shared.suppressed), k
+        rows.append(QuotaRow(name, lo, hi, cells["Pool"], cells.get("Selected"), met))
     return rows
 
 
@@ -148,10 +160,15 @@ def pool_dashboard(call: ApplicationCall, *, exact: bool) -> dict:
     groups = {"Pool": pool}
     if selected is not None:
         groups["Selected"] = selected
+    tables = aggregate(call, groups, exact=exact)
+    table_cells = {
+        (group, table.key, cell.label): cell
+        for table in tables for group, cells in table.columns.items() if ":total" not in group for cell in cells
+    }
     return {
         "pool_size": len(pool),
-        "tables": aggregate(call, groups, exact=exact),
-        "quota_rows": quota_rows(call, pool, selected, exact=exact),
+        "tables": tables,
+        "quota_rows": quota_rows(call, pool, selected, exact=exact, table_cells=table_cells),
         "confirmed_run": run,
         "group_names": list(groups),
         "status_counts": dict(call.applications.values_list("status").annotate(n=Count("id")).order_by()),

@@ -4,6 +4,7 @@ everyone else sees aggregates with small cells suppressed."""
 import re
 
 import pytest
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 
@@ -14,7 +15,7 @@ from organizers.roles import Role
 from tests.factories import member
 
 from . import scenario
-from .factories import CategoryFactory
+from .factories import CategoryFactory, demographics
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,23 @@ def test_retention_purges_answers_after_selection(s, organizer, client_for, djan
     with scopes_disabled():
         assert not DemographicResponse.objects.exists()
         assert DemographicAccessLog.objects.get().action == "purge"
+
+
+def test_quota_table_hides_the_cell_the_category_table_hides_to_protect_another(organizer, client_for):
+    from .factories import ApplicationFactory, CallFactory, quota
+
+    call = CallFactory(cohort__program__organizer=organizer, cohort__capacity=5)
+    CategoryFactory(call=call, key="region", label="Region", multiple=False, values="North\nSouth\nIsland")
+    quota(call, "region", "South", minimum=1)
+    for region, n in (("North", 8), ("South", 6), ("Island", 2)):
+        for _ in range(n):
+            demographics(ApplicationFactory(call=call), region=[region])
+    staff = client_for(member(organizer, Role.STAFF))
+    body = re.sub(r">\s+<", "><", staff.get(reverse("applications:pool", kwargs={
+        "organizer_slug": organizer.slug, "call_id": call.pk})).content.decode())
+    # Island (2) is hidden; South (6) is hidden with it so 16 - 8 - South cannot reveal Island...
+    assert '<th scope="row">Island</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">South</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">North</th><td>8</td>' in body
+    # ...and the quota on South does not give the 6 away either.
+    assert '<th scope="row">region: South</th><td>1</td><td>—</td><td>fewer than 5</td>' in body

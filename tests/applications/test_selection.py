@@ -10,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 from applications import tasks
 from applications.models import Application, Offer, SelectionRun
 from cohorts.models import Enrollment
+from organizers.models import Membership
 
 from . import scenario
 
@@ -154,7 +155,13 @@ def test_fair_lottery_publishes_probabilities_and_seed(organizer, client_for, dj
     run, response = start(staff, s, django_capture_on_commit_callbacks, kind="lottery", seed="2024")
     assert run.status == SelectionRun.Status.DONE
     page = response.content.decode()
-    assert "Probability" in page and "2024" in page
+    # Per-person probabilities follow from demographic types: only for the permission holder.
+    assert "2024" in page and "LEXIMIN selection probabilities" in page
+    assert "Probability" not in page and "67%" not in page
+    with scopes_disabled():
+        Membership.objects.filter(user=s.staff).update(can_view_demographics=True)
+    page = staff.get(s.url("run_detail", run_id=run.pk)).content.decode()
+    assert "Probability" in page and "67%" in page
     probabilities = run.result["report"]["result"]["leximin"]["probabilities"]
     # Two of three Indigenous applicants get in: 2/3 each; two of three others: 2/3 each.
     assert all(abs(p - 2 / 3) < 0.01 for p in probabilities.values())
