@@ -82,9 +82,9 @@ def find_conflicts(
     h.changeColsCost(len(slack_cols), i32(slack_cols), np.ones(len(slack_cols)))
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.run()
-    if not is_optimal(h):  # only possible with contradictory fixed bounds
-        return ConflictReport(
-            structural=("the staff decisions (fixed in/out) contradict each other",))
+    if not is_optimal(h):  # every bound has slack, so this is a defect, not a quota
+        return ConflictReport(structural=(
+            f"the elastic model could not be solved ({h.modelStatusToString(h.getModelStatus())})",))
     total = round(h.getInfo().objective_function_value)
     if total == 0:
         return ConflictReport()

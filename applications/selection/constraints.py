@@ -164,6 +164,9 @@ def build_model(problem: SelectionProblem) -> ConstraintModel:
     row_members: list[set[str]] = []
 
     def add_row(members_pred, **kw) -> None:
+        if kw["hi"] is not None and kw["lo"] > kw["hi"]:
+            conflicts.append(f"the '{kw['name']}' minimum of {kw['lo']} is above its maximum "
+                             f"of {kw['hi']}")
         members = {a.id for a in selectable if members_pred(a)}
         in_pool = sum(1 for a in problem.applicants if members_pred(a))
         rows.append(Row(available=len(members), in_pool=in_pool, **kw))

@@ -78,3 +78,13 @@ def test_leximin_and_report_share_the_conflict_report():
     assert report["status"] == INFEASIBLE
     assert report["result"]["conflicts"]["relaxations"][0]["relax_by"] == 2
     assert {row["reason_codes"] for row in report["rows"]} == {"no_cohort"}
+
+
+def test_minimum_above_maximum_is_reported_as_such():
+    people = tuple(Applicant(id=f"p{i}", features={"g": "w"}) for i in range(5))
+    problem = SelectionProblem(applicants=people, seats=3, quotas=(
+        Quota(category="g", value="w", min=3, max=2),))
+    result = select_best(problem)
+    assert result.status == INFEASIBLE
+    assert result.conflicts.structural == ("the 'g: w' minimum of 3 is above its maximum of 2",)
+    assert leximin(problem).conflicts.structural == result.conflicts.structural
