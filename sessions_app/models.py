@@ -1,8 +1,12 @@
 """Sessions of a cohort. The sessions issue adds attendance, notes, office hours, TA and feeds."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from timezone_field import TimeZoneField
 
-from cohorts.models import AffinityGroup, Cohort, Facilitator, Module
+from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Organization, Program, Team
 from organizers.models import Organizer
 from organizers.scoping import OrganizerScopedManager
 
@@ -39,8 +43,413 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["cohort", "starts_at"], name="session_schedule_idx")]
+        indexes = [
+            models.Index(fields=["cohort", "starts_at"], name="session_schedule_idx"),
+            # The reminder and after-session sweeps select by time across organizers.
+            models.Index(fields=["starts_at"], name="session_start_idx"),
+            models.Index(fields=["ends_at"], name="session_end_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start")]
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Attendance, notes and follow-ups -------------------------------------------------
+
+
+class Attendance(models.Model):
+    """Who was at a session. For rotation cohorts the person an organization sent is
+    recorded with that organization, so the attendance counts for both."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        EXCUSED = "excused", "Excused"
+        ABSENT = "absent", "Absent"
+
+    ATTENDED = (Status.PRESENT, Status.LATE)
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="attendances"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="attendances")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["session", "person"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="one_attendance_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.session}: {self.get_status_display()}"
+
+
+class SessionNote(models.Model):
+    """Notes of one session: private ones for staff and the cohort's facilitators, a summary for participants."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="note")
+    private_notes = models.TextField(blank=True, help_text="Only staff and this cohort's facilitators see these.")
+    shared_summary = models.TextField(blank=True, help_text="Markdown. Participants of the session see this.")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizerScopedManager()
+
+    def __str__(self) -> str:
+        return f"Notes for {self.session}"
+
+
+class FollowUpAction(models.Model):
+    """Something to do after a session, for one participant or one team."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="follow_ups")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up_actions"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up_actions")
+    description = models.CharField(max_length=500)
+    due_on = models.DateField(null=True, blank=True)
+    is_done = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["session", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(team__isnull=False), name="follow_up_has_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+# --- Per-cohort and per-organizer settings owned by this app ---------------------------
+
+
+def _positive_numbers(value: str) -> None:
+    try:
+        numbers = parse_numbers(value)
+    except ValueError:
+        raise ValidationError("Use whole numbers separated by commas, e.g. 24, 1.")
+    if not numbers or any(n <= 0 for n in numbers):
+        raise ValidationError("Give at least one number above zero.")
+
+
+def parse_numbers(value: str) -> list[int]:
+    return sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True)
+
+
+class CohortSessionSettings(models.Model):
+    """How a cohort is completed and followed up after it ends."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="session_settings")
+    completion_min_attendance = models.PositiveSmallIntegerField(
+        default=75, validators=[MaxValueValidator(100)],
+        help_text="Percent of held sessions a participant must attend (present or late) to complete the cohort.",
+    )
+    checkin_months = models.CharField(
+        max_length=50, default="1, 3, 6, 12", validators=[_positive_numbers],
+        help_text="Months after the cohort ends when participants get a check-in.",
+    )
+    checkin_questions = models.TextField(
+        blank=True,
+        default="What have you put into practice since the cohort ended?\nWhat is getting in the way?\nWhat support would help now?",
+        help_text="One question per line.",
+    )
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        verbose_name = "cohort completion and check-in settings"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"Settings for {self.cohort}"
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line.strip() for line in self.checkin_questions.splitlines() if line.strip()]
+
+
+class OrganizerMessagingSettings(models.Model):
+    """When an organizer's reminders go out."""
+
+    organizer = models.OneToOneField(Organizer, on_delete=models.CASCADE, related_name="messaging_settings")
+    session_reminder_hours = models.CharField(
+        max_length=50, default="24, 1", validators=[_positive_numbers],
+        help_text="Hours before a session when participants get a reminder (at most 48).",
+    )
+    office_hour_reminder_hours = models.CharField(
+        max_length=50, default="24, 1", validators=[_positive_numbers],
+        help_text="Hours before an office-hour booking when both sides get a reminder (at most 48).",
+    )
+    send_after_session_message = models.BooleanField(
+        default=True, help_text="After a session, offer technical assistance and ask for feedback."
+    )
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        verbose_name = "messaging settings"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"Messaging settings of {self.organizer}"
+
+    def clean(self):
+        for name in ("session_reminder_hours", "office_hour_reminder_hours"):
+            try:
+                if any(h > MAX_REMINDER_HOURS for h in parse_numbers(getattr(self, name))):
+                    raise ValidationError({name: f"Reminders go at most {MAX_REMINDER_HOURS} hours ahead."})
+            except ValueError:
+                pass  # the field validator reports it
+
+
+MAX_REMINDER_HOURS = 48
+DEFAULT_REMINDER_HOURS = [24, 1]
+
+
+class SessionReminder(models.Model):
+    """A reminder round of one session that has been sent (the sweep skips it next time)."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    hours_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "hours_before"], name="one_reminder_round")]
+
+
+class SessionFollowUpMessage(models.Model):
+    """The after-session message (TA offer and feedback request) went out for this session."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="after_message")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+
+class SessionFeedback(models.Model):
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        choices=[(i, str(i)) for i in range(1, 6)], help_text="1 (not useful) to 5 (very useful)"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="one_feedback_per_person")]
+
+
+# --- Office hours ------------------------------------------------------------------------
+
+
+class OfficeHourWindow(models.Model):
+    """Availability staff publish: one window, or the same window every week until a date."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200, default="Office hours")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="office_hour_windows")
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="office_hour_windows",
+        help_text="Who may book: participants of this program. Empty: participants of any of the organizer's programs.",
+    )
+    time_zone = TimeZoneField(default="UTC")
+    first_date = models.DateField()
+    start_time = models.TimeField(help_text="Local time in the window's time zone.")
+    slot_minutes = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(5), MaxValueValidator(240)])
+    slots_per_window = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(1), MaxValueValidator(24)])
+    repeat_weekly_until = models.DateField(null=True, blank=True, help_text="Empty: a one-off window.")
+    location = models.CharField(max_length=300, blank=True)
+    video_url = models.URLField(blank=True, help_text="Sent to the person who books.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["first_date", "start_time"]
+
+    def __str__(self) -> str:
+        return f"{self.title} from {self.first_date}"
+
+    def clean(self):
+        if self.repeat_weekly_until and self.first_date and self.repeat_weekly_until < self.first_date:
+            raise ValidationError({"repeat_weekly_until": "The last week cannot be before the first date."})
+
+
+class OfficeHourSlot(models.Model):
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(OfficeHourWindow, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.UniqueConstraint(fields=["window", "starts_at"], name="unique_office_hour_slot")]
+        indexes = [models.Index(fields=["starts_at"], name="office_hour_slot_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.window.title} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class OfficeHourBooking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    slot = models.ForeignKey(OfficeHourSlot, on_delete=models.CASCADE, related_name="bookings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_hour_bookings")
+    topic = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["slot__starts_at"]
+        constraints = [
+            # The database, not the page, guarantees a slot is never double-booked.
+            models.UniqueConstraint(fields=["slot"], condition=models.Q(status="booked"), name="one_booking_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.slot}"
+
+
+class OfficeHourReminder(models.Model):
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    booking = models.ForeignKey(OfficeHourBooking, on_delete=models.CASCADE, related_name="reminders")
+    hours_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["booking", "hours_before"], name="one_office_hour_reminder")]
+
+
+# --- Technical assistance ----------------------------------------------------------------
+
+
+class AssistanceRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for someone to pick it up"
+        ASSIGNED = "assigned", "Assigned"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assistance_requests")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance_requests")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assistance_requests")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance_requests")
+    topic = models.CharField(max_length=200)
+    description = models.TextField()
+    preferred_times = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_assistance"
+    )
+    answer = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organizer", "status", "created_at"], name="assistance_queue_idx")]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+# --- Calendar feeds ----------------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A private ICS feed: a person's whole schedule (no cohort) or one cohort's sessions.
+
+    Only a SHA-256 of the token is stored; the address is shown once when made.
+    Not organizer-scoped: a personal feed spans organizers, and the token is looked up
+    before any organizer is known.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="calendar_feed_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}" + (f" for {self.cohort_id}" if self.cohort_id else "")
+
+
+# --- Check-ins after a cohort ends -------------------------------------------------------
+
+
+class CheckInRound(models.Model):
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="checkin_rounds")
+    months_after = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    questions = models.JSONField(default=list, help_text="The questions as they were when the round went out.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["cohort", "months_after"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "months_after"], name="one_checkin_round")]
+        indexes = [models.Index(fields=["reminded_at", "sent_at"], name="checkin_reminder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.months_after}-month check-in of {self.cohort}"
+
+
+class CheckInResponse(models.Model):
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(CheckInRound, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_responses")
+    answers = models.JSONField(default=list)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "person"], name="one_checkin_response")]

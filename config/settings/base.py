@@ -208,3 +208,8 @@ LIBRARY_MAX_UPLOAD_BYTES = env.int("LIBRARY_MAX_UPLOAD_MB", default=20) * 1024 *
 CELERY_BEAT_SCHEDULE["cohorts-expire-offers"] = {"task": "cohorts.tasks.expire_offers", "schedule": 300.0}
 # Absolute links in emails (offers, confirmations) start with this.
 PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default="http://127.0.0.1:8000")
+
+# Sessions: reminders, office-hour reminders and after-session messages are swept every
+# few minutes; check-ins after a cohort ends every hour (rounds are created once per due date).
+CELERY_BEAT_SCHEDULE["sessions-sweep-reminders"] = {"task": "sessions_app.tasks.sweep_session_reminders", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["sessions-sweep-checkins"] = {"task": "sessions_app.tasks.sweep_checkins", "schedule": 3600.0}

@@ -1,0 +1,137 @@
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
+from organizers.selectors import staff_organizer_ids
+
+from . import services
+from .forms import SessionSeriesForm
+from .models import (
+    AssistanceRequest,
+    Attendance,
+    CheckInRound,
+    CohortSessionSettings,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    OfficeHourWindow,
+    OrganizerMessagingSettings,
+    Session,
+    SessionNote,
+)
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["person", "organization", "status", "recorded_by"]
+    raw_id_fields = ["person", "recorded_by"]
+
+
+@admin.register(Session)
+class SessionAdmin(OrganizerScopedAdmin):
+    list_display = ["title", "cohort", "kind", "starts_at", "ends_at"]
+    list_filter = ["kind", "cohort__program"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["facilitators"]
+    inlines = [AttendanceInline]
+    change_list_template = "admin/sessions_app/session/change_list.html"
+
+    def get_urls(self):
+        return [path("series/", self.admin_site.admin_view(self.series_view), name="sessions_app_session_series"),
+                *super().get_urls()]
+
+    def series_view(self, request):
+        """Schedule a whole series (e.g. monthly on the second Tuesday) on the cohort's wall clock."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        allowed = None if request.user.is_superuser else staff_organizer_ids(request.user)
+        form = SessionSeriesForm(request.POST or None, organizer_ids=allowed)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                starts = services.series_starts(
+                    first_date=data["first_date"], start_time=data["start_time"], time_zone=str(data["cohort"].time_zone),
+                    frequency=data["frequency"], interval=data["interval"] or 1, count=data["count"],
+                    until=data["until"], weekday=data["weekday"], setpos=data["setpos"],
+                )
+                created = services.create_session_series(
+                    cohort=data["cohort"], module=data["module"], affinity_group=data["affinity_group"],
+                    kind=data["kind"], title=data["title"], description=data["description"],
+                    duration_minutes=data["duration_minutes"], starts=starts, location=data["location"],
+                    video_url=data["video_url"], facilitators=data["facilitators"],
+                )
+            except services.SessionsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Scheduled {len(created)} sessions.")
+                return redirect(reverse("admin:sessions_app_session_changelist"))
+        context = {**self.admin_site.each_context(request), "title": "Schedule a series of sessions", "form": form,
+                   "opts": self.model._meta}
+        return render(request, "admin/sessions_app/session/series.html", context)
+
+    def save_model(self, request, obj, form, change):
+        moved = change and {"starts_at", "ends_at"} & set(form.changed_data)
+        if not moved:
+            return super().save_model(request, obj, form, change)
+        # A changed time goes through the service, which tells everyone expected.
+        new_start, new_end = obj.starts_at, obj.ends_at
+        obj.starts_at, obj.ends_at = form.initial["starts_at"], form.initial["ends_at"]
+        super().save_model(request, obj, form, change)
+        services.reschedule_session(session=obj, starts_at=new_start, ends_at=new_end)
+        obj.refresh_from_db()
+
+
+@admin.register(SessionNote)
+class SessionNoteAdmin(OrganizerScopedAdmin):
+    list_display = ["session", "updated_by", "updated_at"]
+
+
+@admin.register(CohortSessionSettings)
+class CohortSessionSettingsAdmin(OrganizerScopedAdmin):
+    list_display = ["cohort", "completion_min_attendance", "checkin_months"]
+
+
+@admin.register(OrganizerMessagingSettings)
+class OrganizerMessagingSettingsAdmin(OrganizerScopedAdmin):
+    list_display = ["organizer", "session_reminder_hours", "office_hour_reminder_hours", "send_after_session_message"]
+
+
+class SlotInline(ScopedTabularInline):
+    model = OfficeHourSlot
+    extra = 0
+    fields = ["starts_at", "ends_at"]
+    readonly_fields = ["starts_at", "ends_at"]
+
+
+@admin.register(OfficeHourWindow)
+class OfficeHourWindowAdmin(OrganizerScopedAdmin):
+    list_display = ["title", "host", "first_date", "start_time", "repeat_weekly_until", "slots_per_window"]
+    inlines = [SlotInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        slots = services.publish_office_hours(window=obj)
+        messages.info(request, f"{len(slots)} slots are open for booking.")
+
+
+@admin.register(OfficeHourBooking)
+class OfficeHourBookingAdmin(OrganizerScopedAdmin):
+    list_display = ["slot", "person", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["slot", "person", "status", "created_at", "cancelled_at"]
+
+    def has_add_permission(self, request):
+        return False  # bookings go through the booking page, which guards against double booking
+
+
+@admin.register(AssistanceRequest)
+class AssistanceRequestAdmin(OrganizerScopedAdmin):
+    list_display = ["topic", "requester", "cohort", "status", "assigned_to", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(CheckInRound)
+class CheckInRoundAdmin(OrganizerScopedAdmin):
+    list_display = ["cohort", "months_after", "due_on", "sent_at", "reminded_at"]

@@ -1,0 +1,92 @@
+"""RFC 5545 calendars built with `icalendar`.
+
+Times are written in UTC (the trailing Z); calendar apps show them in the reader's
+zone, so a 10:00 Chicago session stays at 10:00 local across the DST change. The
+cohort's zone is named in X-WR-TIMEZONE for apps that want a default.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, vText
+
+PRODID = "-//Praxis//Sessions//EN"
+
+
+def site_url(path: str) -> str:
+    return getattr(settings, "PRAXIS_BASE_URL", "http://localhost:8000").rstrip("/") + path
+
+
+def new_calendar(name: str, *, method: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "UTC")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def _event(*, uid: str, summary: str, starts_at, ends_at, updated, description: str = "", location: str = "", url: str = ""):
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", updated or timezone.now())
+    event.add("dtstart", starts_at.astimezone(dt.timezone.utc))
+    event.add("dtend", ends_at.astimezone(dt.timezone.utc))
+    event.add("summary", summary)
+    if description:
+        event.add("description", description)
+    if location:
+        event["location"] = vText(location)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def session_event(session, *, show_video: bool):
+    url = site_url(reverse("sessions_app:session_detail", kwargs={
+        "organizer_slug": session.organizer.slug, "session_id": session.id}))
+    description = session.description
+    if show_video and session.video_url:
+        description = f"{description}\n\nJoin: {session.video_url}".strip()
+    location = session.location or (session.video_url if show_video else "")
+    return _event(
+        uid=f"session-{session.id}@praxis",
+        summary=f"{session.title} ({session.cohort.program.title})",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        updated=session.updated_at,
+        description=description,
+        location=location,
+        url=url,
+    )
+
+
+def sessions_calendar(name: str, sessions, *, show_video) -> bytes:
+    """`show_video(session) -> bool` decides per session whether the link goes in."""
+    calendar = new_calendar(name)
+    for session in sessions:
+        calendar.add_component(session_event(session, show_video=show_video(session)))
+    return calendar.to_ical()
+
+
+def booking_calendar(booking, *, cancelled: bool = False) -> str:
+    slot, window = booking.slot, booking.slot.window
+    calendar = new_calendar(window.title, method="CANCEL" if cancelled else "REQUEST")
+    event = _event(
+        uid=f"office-hours-booking-{booking.id}@praxis",
+        summary=f"{window.title} with {window.host.display_name} and {booking.person.display_name}",
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        updated=timezone.now(),
+        description=(booking.topic or "") + (f"\n\nJoin: {window.video_url}" if window.video_url else ""),
+        location=window.location or window.video_url,
+    )
+    if cancelled:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
