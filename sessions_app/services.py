@@ -475,7 +475,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
             name = f"{cohort.program.title}: {cohort.title}"
         else:
             name = f"Praxis schedule of {user.display_name}"
-        sessions = sessions.filter(ends_at__gte=timezone.now() - dt.timedelta(days=366)).order_by("starts_at")
+        sessions = sessions.order_by("starts_at")
         return ics.sessions_calendar(name, sessions, show_video=lambda s: selectors.may_join_session(user, s))
 
 
