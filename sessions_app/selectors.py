@@ -71,6 +71,25 @@ def is_staff_of(user, organizer_id: int) -> bool:
     return user.is_authenticated and (user.is_superuser or organizer_id in staff_organizer_ids(user))
 
 
+def knows_organizer(user, organizer) -> bool:
+    """Anyone with a reason to have pages here: a member, or someone enrolled, delegated or granted.
+
+    Everyone else (e.g. another organizer's staff) gets 404 on this organizer's pages.
+    """
+    from organizers.selectors import memberships_of
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or any(m.organizer_id == organizer.id for m in memberships_of(user)):
+        return True
+    with scopes_disabled():
+        if Enrollment.objects.filter(person=user, organizer_id=organizer.id).exists():
+            return True
+        if ModuleDelegate.objects.filter(person=user, organizer_id=organizer.id).exists():
+            return True
+    return CohortUserObjectPermission.objects.filter(user=user, content_object__organizer_id=organizer.id).exists()
+
+
 def is_enrolled(user, cohort: Cohort) -> bool:
     return cohort.id in enrolled_cohort_ids(user)
 

@@ -57,6 +57,11 @@ def _runnable_session_or_404(request, session_id: int) -> Session:
     return session
 
 
+def _known_or_404(request) -> None:
+    if not selectors.knows_organizer(request.user, request.organizer):
+        raise Http404
+
+
 def _back(request, name: str, **kwargs):
     return redirect(reverse(f"sessions_app:{name}", kwargs={"organizer_slug": request.organizer.slug, **kwargs}))
 
@@ -66,6 +71,7 @@ def _back(request, name: str, **kwargs):
 
 @organizer_view()
 def schedule(request, organizer_slug: str, new_feed_url: str | None = None, new_feed_cohort=None):
+    _known_or_404(request)
     user = request.user
     upcoming = list(selectors.schedule_for(user, request.organizer))
     past = list(selectors.schedule_for(user, request.organizer, past=True)[:20])
@@ -97,6 +103,7 @@ def _cohort_from_post(request) -> Cohort | None:
 @require_POST
 @organizer_view()
 def feed_create(request, organizer_slug: str):
+    _known_or_404(request)
     cohort = _cohort_from_post(request)
     try:
         token = services.create_calendar_feed(user=request.user, cohort=cohort)
@@ -112,6 +119,7 @@ def feed_create(request, organizer_slug: str):
 @require_POST
 @organizer_view()
 def feed_revoke(request, organizer_slug: str):
+    _known_or_404(request)
     cohort = _cohort_from_post(request)
     if services.revoke_calendar_feed(user=request.user, cohort=cohort):
         messages.success(request, "The calendar feed is switched off; calendars using its address get nothing more.")
@@ -152,13 +160,15 @@ def session_ics(request, organizer_slug: str, session_id: int):
 def roster(request, organizer_slug: str, session_id: int):
     session = _runnable_session_or_404(request, session_id)
     if request.method == "POST":
-        marks, error = _parse_marks(request)
+        # htmx sends the whole enclosing form; the row that changed is the triggering radio.
+        single = request.htmx.trigger_name if request.htmx and "bulk" not in request.POST else None
+        marks, error = _parse_marks(request, only=single)
         if error is None:
             try:
                 services.record_attendance(session=session, by=request.user, marks=marks)
             except SessionsError as exc:
                 error = str(exc)
-        if request.htmx and len(marks) == 1 and "bulk" not in request.POST:
+        if single and marks:
             person_id = next(iter(marks))
             entry = next((e for e in selectors.roster_for(session) if e.person.id == person_id), None)
             if entry is None:
@@ -184,10 +194,12 @@ def roster(request, organizer_slug: str, session_id: int):
     })
 
 
-def _parse_marks(request) -> tuple[dict[int, str], str | None]:
-    """Marks come as status-<person id>=<status>; 'all_present' marks everyone not yet marked."""
+def _parse_marks(request, only: str | None = None) -> tuple[dict[int, str], str | None]:
+    """Marks come as status-<person id>=<status>; `only` keeps just the field that changed."""
     marks: dict[int, str] = {}
     for key, value in request.POST.items():
+        if only and key != only:
+            continue
         if key.startswith("status-") and value:
             try:
                 marks[int(key.removeprefix("status-"))] = value
@@ -326,6 +338,7 @@ def assistance_new(request, organizer_slug: str, session_id: int):
 
 @organizer_view()
 def assistance_list(request, organizer_slug: str):
+    _known_or_404(request)
     mine = AssistanceRequest.objects.filter(requester=request.user).select_related("assigned_to", "session")
     queue = None
     status = request.GET.get("status") or None
@@ -404,6 +417,7 @@ def assistance_detail(request, organizer_slug: str, request_id: int):
 
 @organizer_view()
 def office_hours(request, organizer_slug: str):
+    _known_or_404(request)
     slots = selectors.open_slots(request.organizer, request.user)
     return render(request, "sessions_app/office_hours.html", {
         "slots": slots, "bookings": selectors.bookings_of(request.user, request.organizer), "form": BookingForm(),
@@ -471,6 +485,7 @@ def rebook_booking(request, organizer_slug: str, booking_id: int):
 
 @organizer_view()
 def groups(request, organizer_slug: str):
+    _known_or_404(request)
     cohort_ids = selectors.enrolled_cohort_ids(request.user)
     available = AffinityGroup.objects.filter(cohort_id__in=cohort_ids).select_related("cohort__program")
     if request.access.is_staff:

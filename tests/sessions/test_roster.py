@@ -50,9 +50,12 @@ def test_facilitator_marks_attendance_in_place_and_in_bulk(organizer, client_for
     assert page.status_code == 200 and ana.display_name in page.content.decode()
 
     # htmx: one radio changed, the row comes back saying it was saved.
-    row = client.post(_url("roster", session), {f"status-{ana.id}": "late"}, HTTP_HX_REQUEST="true")
+    # htmx sends the whole form; only the row whose radio changed is saved.
+    row = client.post(_url("roster", session), {f"status-{ana.id}": "late", f"status-{ben.id}": "absent"},
+                      HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME=f"status-{ana.id}")
     assert row.status_code == 200 and "Saved: Late" in row.content.decode()
     assert f'id="roster-row-{ana.id}"' in row.content.decode()
+    assert _statuses(session) == {ana.email: "late"}
 
     bulk = client.post(_url("roster", session), {f"status-{ana.id}": "present", f"status-{ben.id}": "excused", "bulk": "1"})
     assert bulk.status_code == 302

@@ -1,0 +1,62 @@
+"""A facilitator marks attendance on a phone-sized roster with htmx; key pages pass axe-core."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from sessions_app.models import Attendance
+from tests.browser import assert_accessible, sign_in
+from tests.factories import CohortFactory, OrganizerFactory, UserFactory
+
+from .factories import SessionFactory, enroll, facilitator_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_facilitator_marks_attendance_in_place_on_a_phone(page):
+    organizer = OrganizerFactory(slug="roster-org", name="Roster Org")
+    cohort = CohortFactory(program__organizer=organizer)
+    start = timezone.now() - dt.timedelta(minutes=30)
+    session = SessionFactory(cohort=cohort, title="Race and Power", starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    ana = enroll(cohort, UserFactory(full_name="Ana Alvarez")).person
+    ben = enroll(cohort, UserFactory(full_name="Ben Brooks")).person
+    facilitator = facilitator_of(cohort)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, facilitator.email)
+    page.goto(f"/{organizer.slug}/sessions/{session.id}/roster/")
+    assert page.locator("h1").inner_text() == "Roster: Race and Power"
+    assert_accessible(page)
+
+    url_before = page.url
+    page.locator(f"#roster-row-{ana.id}").get_by_text("Late", exact=True).click()
+    page.locator(f"#roster-row-{ana.id}").get_by_text("Saved: Late").wait_for()
+    page.locator(f"#roster-row-{ben.id}").get_by_text("Present", exact=True).click()
+    page.locator(f"#roster-row-{ben.id}").get_by_text("Saved: Present").wait_for()
+    assert page.url == url_before  # updated in place, no reload
+    with scopes_disabled():
+        assert dict(Attendance.objects.values_list("person__full_name", "status")) == {
+            "Ana Alvarez": "late", "Ben Brooks": "present"}
+
+    # Keyboard: arrow keys move within a person's statuses and save the new one.
+    page.locator(f"#status-{ben.id}-present").focus()
+    page.keyboard.press("ArrowRight")
+    page.locator(f"#roster-row-{ben.id}").get_by_text("Saved: Late").wait_for()
+    assert_accessible(page)
+
+
+def test_schedule_page_is_accessible(page):
+    organizer = OrganizerFactory(slug="schedule-org", name="Schedule Org")
+    cohort = CohortFactory(program__organizer=organizer)
+    SessionFactory(cohort=cohort, title="Introduction to Systemic Racism")
+    person = enroll(cohort).person
+    sign_in(page, person.email)
+    page.goto(f"/{organizer.slug}/schedule/")
+    assert page.locator("h1").inner_text() == "My schedule"
+    assert page.get_by_text("Introduction to Systemic Racism").count() == 1
+    assert_accessible(page)
+    page.get_by_role("button", name="Make a feed address").click()
+    assert page.get_by_label("Feed address (copy it now)").input_value().endswith(".ics")
+    assert_accessible(page)
