@@ -1,0 +1,160 @@
+"""Demo sessions for the seed programs; run by `manage.py load_demo` after the catalog loader.
+
+Finds cohorts by what the seeds say about them (the organizer, the program kind, the
+start month) rather than by one exact slug, and skips an organizer whose cohort the
+catalog loader has not made. Every write is get-or-create / update-or-create on a
+natural key, so re-running changes nothing.
+"""
+
+import datetime as dt
+import logging
+
+from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Program
+
+from . import services
+from .models import CohortSessionSettings, OfficeHourWindow, OrganizerMessagingSettings, Session
+
+log = logging.getLogger(__name__)
+
+ILLINOIS_TRAININGS = [
+    ("Racial Healing & Relationship Building",
+     "Facilitated by skilled Racial Healing Practitioners: racial healing is at the heart of racial equity, and "
+     "relationship building is critical to sustaining racial equity work."),
+    ("Introduction to Systemic Racism",
+     "How policies and practices create and sustain racial disparities in institutions such as education, "
+     "healthcare, the criminal legal system and the economy, and strategies to challenge these inequities."),
+    ("Race and Power in the Human Service Sector",
+     "How the sector is addressing longstanding racial disparities, including how power is held, decisions are "
+     "made and resources are distributed, and what changes are needed."),
+    ("Systems Change Strategies & Frameworks to Confront Systemic Racism",
+     "Approaches and tools that explicitly address racial disparities and lead to long-term changes in policies "
+     "and practices."),
+]
+
+ALLIANCE_SESSIONS = [
+    "Where we are: our racial justice, equity, diversity and inclusion journey",
+    "Deepening relationships within the cohort",
+    "Centering racial justice in policy pursuits (with the Center for Law and Social Policy)",
+    "Shared language, allyship and authentic partnership",
+    "Engaging broad audiences (with TOPOS Partnership)",
+    "Taking it back to the full state team",
+]
+
+CHECKIN_QUESTIONS = (
+    "What have you put into practice from your workplan since the cohort ended?\n"
+    "What is getting in the way?\n"
+    "What support from the Alliance or the planning team would help now?"
+)
+
+
+def _cohort(organizer, *kinds, month: tuple[int, int] | None = None) -> Cohort | None:
+    cohorts = Cohort.objects.filter(organizer=organizer, program__kind__in=kinds).order_by("starts_on", "id")
+    if month:
+        in_month = cohorts.filter(starts_on__year=month[0], starts_on__month=month[1]).first()
+        if in_month:
+            return in_month
+    return cohorts.first()
+
+
+def _upsert_session(cohort, *, title, starts_at, minutes, **fields) -> Session:
+    session, _ = Session.objects.update_or_create(
+        cohort=cohort, title=title,
+        defaults={"organizer_id": cohort.organizer_id, "starts_at": starts_at,
+                  "ends_at": starts_at + dt.timedelta(minutes=minutes), **fields},
+    )
+    facilitators = list(Facilitator.objects.filter(organizer_id=cohort.organizer_id)[:2])
+    if facilitators and not session.facilitators.exists():
+        session.facilitators.set(facilitators)
+    return session
+
+
+def _grant_demo_facilitator(ctx, key: str, cohort: Cohort) -> None:
+    user = ctx.users.get(f"facilitator@{key}.example")
+    if user is not None:
+        services.grant_facilitation(cohort=cohort, user=user)
+
+
+def _series(cohort, **rule):
+    return services.series_starts(time_zone=str(cohort.time_zone), **rule)
+
+
+def load_illinois(ctx) -> None:
+    organizer = ctx.organizers["illinois"]
+    cohort = _cohort(organizer, Program.Kind.TRAINING_SERIES, month=(2024, 10))
+    if cohort is None:
+        log.warning("sessions demo: no Illinois Partners training cohort yet; skipped")
+        return
+    starts = _series(cohort, first_date=dt.date(2024, 10, 1), start_time=dt.time(10, 0), frequency="weekly",
+                     count=4, weekday=1)  # four Tuesdays in October 2024, 10:00 Chicago time
+    for (title, description), starts_at in zip(ILLINOIS_TRAININGS, starts):
+        _upsert_session(cohort, title=title, starts_at=starts_at, minutes=150, kind=Session.Kind.TRAINING,
+                        description=description, video_url="https://meet.example/illinois-partners-training")
+    _grant_demo_facilitator(ctx, "illinois", cohort)
+
+    host = ctx.users.get("staff@illinois.example")
+    if host is not None:
+        window, _ = OfficeHourWindow.objects.get_or_create(
+            organizer=organizer, title="Open office hours with Illinois Partners staff",
+            defaults={"host": host, "time_zone": "America/Chicago", "first_date": dt.date(2024, 10, 3),
+                      "start_time": dt.time(12, 0), "slot_minutes": 20, "slots_per_window": 3,
+                      "repeat_weekly_until": dt.date(2025, 6, 26), "program": cohort.program,
+                      "video_url": "https://meet.example/illinois-office-hours"},
+        )
+        services.publish_office_hours(window=window)
+
+
+def load_partos(ctx) -> None:
+    organizer = ctx.organizers["partos"]
+    cohort = _cohort(organizer, Program.Kind.LEARNING_TRAJECTORY, month=(2024, 9))
+    if cohort is None:
+        log.warning("sessions demo: no Partos trajectory cohort yet; skipped")
+        return
+    modules = list(Module.objects.filter(program=cohort.program).order_by("order", "id"))
+    starts = _series(cohort, first_date=dt.date(2024, 9, 1), start_time=dt.time(10, 0), frequency="monthly",
+                     count=4, weekday=1, setpos=2)  # second Tuesday, September to December 2024
+    titles = ["Designing & Championing DEI", "Leveraging DEI in times of resistance and solidarity",
+              "Racial Justice", "Mental Health & Wellbeing"]
+    for index, (title, starts_at) in enumerate(zip(titles, starts)):
+        module = modules[index] if index < len(modules) else None
+        _upsert_session(cohort, title=title, starts_at=starts_at, minutes=360, module=module,
+                        kind=Session.Kind.MASTERCLASS if index == 0 else Session.Kind.TRAINING,
+                        location="Partos, Ellermanstraat 18B, Amsterdam")
+    _grant_demo_facilitator(ctx, "partos", cohort)
+
+    racial_justice = modules[2] if len(modules) > 2 else None
+    for name, description in [
+        ("Black, Indigenous and People of Colour", "An affinity group for colleagues who are Black, Indigenous or people of colour."),
+        ("White colleagues", "An affinity group for white colleagues working on their racial justice practice."),
+    ]:
+        group, _ = AffinityGroup.objects.get_or_create(cohort=cohort, name=name,
+                                                       defaults={"organizer": organizer, "description": description})
+        _upsert_session(cohort, title=f"Racial justice affinity session: {name}", affinity_group=group,
+                        module=racial_justice, kind=Session.Kind.AFFINITY, starts_at=starts[2] + dt.timedelta(days=14),
+                        minutes=120, video_url="https://meet.example/partos-affinity")
+
+
+def load_alliance(ctx) -> None:
+    organizer = ctx.organizers["alliance"]
+    cohort = _cohort(organizer, Program.Kind.COHORT)
+    if cohort is None:
+        log.warning("sessions demo: no Alliance cohort yet; skipped")
+        return
+    first = cohort.starts_on or dt.date(2024, 3, 1)
+    starts = _series(cohort, first_date=first, start_time=dt.time(13, 0), frequency="monthly", count=6,
+                     weekday=2, setpos=1)  # first Wednesday of each month
+    for title, starts_at in zip(ALLIANCE_SESSIONS, starts):
+        _upsert_session(cohort, title=title, starts_at=starts_at, minutes=120, kind=Session.Kind.TRAINING,
+                        video_url="https://meet.example/operationalizing-equity")
+    CohortSessionSettings.objects.update_or_create(
+        cohort=cohort, defaults={"organizer": organizer, "checkin_months": "1, 3, 6, 12",
+                                 "checkin_questions": CHECKIN_QUESTIONS, "completion_min_attendance": 75},
+    )
+    _grant_demo_facilitator(ctx, "alliance", cohort)
+
+
+def load(ctx) -> None:
+    for key in ctx.organizers:
+        OrganizerMessagingSettings.objects.get_or_create(organizer=ctx.organizers[key])
+    load_illinois(ctx)
+    load_partos(ctx)
+    load_alliance(ctx)
