@@ -9,10 +9,17 @@ natural key, so re-running changes nothing.
 import datetime as dt
 import logging
 
-from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Program
+from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Facilitator, Module, Program
 
 from . import services
-from .models import CohortSessionSettings, OfficeHourWindow, OrganizerMessagingSettings, Session
+from .models import (
+    CheckInResponse,
+    CheckInRound,
+    CohortSessionSettings,
+    OfficeHourWindow,
+    OrganizerMessagingSettings,
+    Session,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +54,12 @@ CHECKIN_QUESTIONS = (
 )
 
 
-def _cohort(organizer, *kinds, month: tuple[int, int] | None = None) -> Cohort | None:
+def _cohort(organizer, *kinds, slugs: tuple[str, str] | None = None, month: tuple[int, int] | None = None):
+    """The catalog loader's cohort by (program slug, cohort slug); else the first one the seed describes."""
+    if slugs:
+        exact = Cohort.objects.filter(organizer=organizer, program__slug=slugs[0], slug=slugs[1]).first()
+        if exact:
+            return exact
     cohorts = Cohort.objects.filter(organizer=organizer, program__kind__in=kinds).order_by("starts_on", "id")
     if month:
         in_month = cohorts.filter(starts_on__year=month[0], starts_on__month=month[1]).first()
@@ -80,24 +92,31 @@ def _series(cohort, **rule):
 
 def load_illinois(ctx) -> None:
     organizer = ctx.organizers["illinois"]
-    cohort = _cohort(organizer, Program.Kind.TRAINING_SERIES, month=(2024, 10))
+    cohort = _cohort(organizer, Program.Kind.TRAINING_SERIES, month=(2024, 10),
+                     slugs=("advancing-racial-equity", "inaugural-series-october-2024"))
     if cohort is None:
         log.warning("sessions demo: no Illinois Partners training cohort yet; skipped")
         return
     starts = _series(cohort, first_date=dt.date(2024, 10, 1), start_time=dt.time(10, 0), frequency="weekly",
                      count=4, weekday=1)  # four Tuesdays in October 2024, 10:00 Chicago time
+    modules = {m.title: m for m in Module.objects.filter(program=cohort.program)}
     for (title, description), starts_at in zip(ILLINOIS_TRAININGS, starts):
         _upsert_session(cohort, title=title, starts_at=starts_at, minutes=150, kind=Session.Kind.TRAINING,
-                        description=description, video_url="https://meet.example/illinois-partners-training")
+                        module=modules.get(title), description=description,
+                        video_url="https://meet.example/illinois-partners-training")
     _grant_demo_facilitator(ctx, "illinois", cohort)
+    _enroll_demo_participant(ctx, cohort)
 
     host = ctx.users.get("staff@illinois.example")
     if host is not None:
+        # Upcoming weekly office hours (Thursdays at noon, Chicago), so booking can be tried in the demo.
+        today = dt.date.today()
+        next_thursday = today + dt.timedelta(days=(3 - today.weekday()) % 7 or 7)
         window, _ = OfficeHourWindow.objects.get_or_create(
             organizer=organizer, title="Open office hours with Illinois Partners staff",
-            defaults={"host": host, "time_zone": "America/Chicago", "first_date": dt.date(2024, 10, 3),
+            defaults={"host": host, "time_zone": "America/Chicago", "first_date": next_thursday,
                       "start_time": dt.time(12, 0), "slot_minutes": 20, "slots_per_window": 3,
-                      "repeat_weekly_until": dt.date(2025, 6, 26), "program": cohort.program,
+                      "repeat_weekly_until": next_thursday + dt.timedelta(weeks=7), "program": cohort.program,
                       "video_url": "https://meet.example/illinois-office-hours"},
         )
         services.publish_office_hours(window=window)
@@ -105,7 +124,8 @@ def load_illinois(ctx) -> None:
 
 def load_partos(ctx) -> None:
     organizer = ctx.organizers["partos"]
-    cohort = _cohort(organizer, Program.Kind.LEARNING_TRAJECTORY, month=(2024, 9))
+    cohort = _cohort(organizer, Program.Kind.LEARNING_TRAJECTORY, month=(2024, 9),
+                     slugs=("dei-learning-trajectory", "2024"))
     if cohort is None:
         log.warning("sessions demo: no Partos trajectory cohort yet; skipped")
         return
@@ -128,6 +148,11 @@ def load_partos(ctx) -> None:
     ]:
         group, _ = AffinityGroup.objects.get_or_create(cohort=cohort, name=name,
                                                        defaults={"organizer": organizer, "description": description})
+        if name.startswith("Black"):
+            person = ctx.users.get("participant@praxis.example")
+            if person is not None:
+                _enroll_demo_participant(ctx, cohort)
+                AffinityMembership.objects.get_or_create(group=group, person=person, defaults={"organizer": organizer})
         _upsert_session(cohort, title=f"Racial justice affinity session: {name}", affinity_group=group,
                         module=racial_justice, kind=Session.Kind.AFFINITY, starts_at=starts[2] + dt.timedelta(days=14),
                         minutes=120, video_url="https://meet.example/partos-affinity")
@@ -135,11 +160,11 @@ def load_partos(ctx) -> None:
 
 def load_alliance(ctx) -> None:
     organizer = ctx.organizers["alliance"]
-    cohort = _cohort(organizer, Program.Kind.COHORT)
+    cohort = _cohort(organizer, Program.Kind.COHORT, slugs=("operationalizing-equity", "cohort-1"))
     if cohort is None:
         log.warning("sessions demo: no Alliance cohort yet; skipped")
         return
-    first = cohort.starts_on or dt.date(2024, 3, 1)
+    first = cohort.starts_on or dt.date(2024, 9, 1)
     starts = _series(cohort, first_date=first, start_time=dt.time(13, 0), frequency="monthly", count=6,
                      weekday=2, setpos=1)  # first Wednesday of each month
     for title, starts_at in zip(ALLIANCE_SESSIONS, starts):
@@ -150,6 +175,48 @@ def load_alliance(ctx) -> None:
                                  "checkin_questions": CHECKIN_QUESTIONS, "completion_min_attendance": 75},
     )
     _grant_demo_facilitator(ctx, "alliance", cohort)
+    _alliance_checkins(cohort)
+
+
+def _alliance_checkins(cohort) -> None:
+    """Check-in rounds that are already due after the cohort ended, with a few answers, for the staff list."""
+    if cohort.ends_on is None:
+        return
+    questions = [q for q in CHECKIN_QUESTIONS.splitlines() if q]
+    today = dt.date.today()
+    enrollments = list(Enrollment.objects.filter(cohort=cohort, status__in=("confirmed", "completed"))
+                       .select_related("person").order_by("id"))
+    for months in (1, 3, 6, 12):
+        due_on = services.add_months(cohort.ends_on, months)
+        if due_on > today:
+            continue
+        sent_at = dt.datetime.combine(due_on, dt.time(15, 0), tzinfo=dt.timezone.utc)
+        round_, _ = CheckInRound.objects.get_or_create(
+            cohort=cohort, months_after=months,
+            defaults={"organizer_id": cohort.organizer_id, "due_on": due_on, "questions": questions,
+                      "sent_at": sent_at, "reminded_at": sent_at + dt.timedelta(days=7)},
+        )
+        # Roughly two in three answer; the rest show up on the staff's "not answered yet" list.
+        for index, enrollment in enumerate(enrollments):
+            if index % 3 != 2:
+                CheckInResponse.objects.get_or_create(
+                    round=round_, person=enrollment.person,
+                    defaults={"organizer_id": cohort.organizer_id, "answers": [
+                        "We shared our equity workplan with the board and began tracking two indicators.",
+                        "Staff turnover slowed us down.",
+                        "A peer call with another state team on messaging.",
+                    ]},
+                )
+
+
+def _enroll_demo_participant(ctx, cohort) -> None:
+    person = ctx.users.get("participant@praxis.example")
+    if person is not None:
+        Enrollment.objects.get_or_create(
+            cohort=cohort, person=person,
+            defaults={"organizer_id": cohort.organizer_id, "status": Enrollment.Status.CONFIRMED,
+                      "confirmed_at": dt.datetime(2024, 9, 20, 15, 0, tzinfo=dt.timezone.utc)},
+        )
 
 
 def load(ctx) -> None:
