@@ -82,3 +82,20 @@ class TeamRegistrationForm(forms.Form):
 
     def lead_fields(self):
         return [self[name] for name in ("organization_name", "team_name", "lead_title", "lead_is_executive_director")]
+
+
+class ModuleDelegatesForm(forms.Form):
+    """One email per module: who attends it for the organization (rotation)."""
+
+    def __init__(self, *args, modules, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules = modules
+        for module in modules:
+            label = f"{module.period} — {module.title}" if module.period else module.title
+            self.fields[f"module_{module.pk}"] = forms.EmailField(
+                label=label, required=False, initial=current.get(module.pk, ""),
+                help_text="Email of the colleague's Praxis account. Empty: you attend.",
+            )
+
+    def choices(self) -> list[tuple[object, str]]:
+        return [(m, self.cleaned_data.get(f"module_{m.pk}", "")) for m in self.modules]

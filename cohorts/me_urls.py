@@ -10,4 +10,5 @@ urlpatterns = [
     path("enrollments/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
     path("enrollments/<int:enrollment_id>/cancel/", views.cancel, name="cancel"),
     path("enrollments/<int:enrollment_id>/offer/", views.offer, name="offer"),
+    path("enrollments/<int:enrollment_id>/modules/", views.module_delegates, name="delegates"),
 ]

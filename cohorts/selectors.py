@@ -121,3 +121,31 @@ def published_programs(organizer) -> list[Program]:
         return list(
             Program.objects.filter(organizer=organizer, status=Program.Status.PUBLISHED).order_by("title")
         )
+
+
+def modules_of(cohort: Cohort) -> list[Module]:
+    """The cohort's modules in order: the program's shared modules and the cohort's own."""
+    return list(
+        Module.objects.filter(program_id=cohort.program_id)
+        .filter(Q(cohort__isnull=True) | Q(cohort=cohort))
+        .order_by("order", "id")
+    )
+
+
+def delegate_emails(enrollment: Enrollment) -> dict[int, str]:
+    """module id -> email of whom the enrollment's organization sends to it."""
+    from .models import ModuleDelegate
+
+    if enrollment.organization_id is None:
+        return {}
+    rows = ModuleDelegate.objects.filter(
+        cohort_id=enrollment.cohort_id, organization_id=enrollment.organization_id
+    ).values_list("module_id", "person__email")
+    return dict(rows)
+
+
+def accounts_by_email(emails: list[str]) -> dict:
+    from django.contrib.auth import get_user_model
+
+    wanted = {e.lower() for e in emails}
+    return {u.email.lower(): u for u in get_user_model().objects.filter(email__in=wanted)}

@@ -541,3 +541,61 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
 def _absolute(path: str) -> str:
     base = getattr(settings, "PRAXIS_BASE_URL", "") or ""
     return base.rstrip("/") + path
+
+
+# ---------------------------------------------------------------- rotation (seed 004)
+
+
+def name_module_delegate(*, enrollment: Enrollment, module, person, now: datetime | None = None):
+    """The registered participant names who attends one module for their organization.
+
+    With rotation an organization keeps its one seat but may send a different colleague
+    to each module; the delegate replaces whoever was named for that module before.
+    Attendance later credits both the delegate and the organization.
+    """
+    from .models import ModuleDelegate
+
+    cohort = enrollment.cohort
+    if not cohort.rotation_allowed:
+        raise RegistrationError("This cohort does not rotate participants between modules.")
+    if enrollment.status not in (Status.CONFIRMED, Status.COMPLETED):
+        raise RegistrationError("Only a confirmed registration can name who attends each module.")
+    if enrollment.organization_id is None:
+        raise RegistrationError("Rotation is between colleagues of one organization; this registration names none.")
+    if module.program_id != cohort.program_id or (module.cohort_id and module.cohort_id != cohort.pk):
+        raise RegistrationError("This module is not part of the cohort.")
+    organization = enrollment.organization
+    elsewhere = (
+        ModuleDelegate.objects.filter(cohort=cohort, module=module, person=person)
+        .exclude(organization=organization)
+        .exists()
+    )
+    if elsewhere:
+        raise RegistrationError(f"{person.email} already attends this module for another organization.")
+    with transaction.atomic():
+        _affiliate(person, organization, title="", leader=False, executive_director=False)
+        ModuleDelegate.objects.filter(cohort=cohort, module=module, organization=organization).exclude(
+            person=person
+        ).delete()
+        delegate, created = ModuleDelegate.objects.get_or_create(
+            cohort=cohort, module=module, organization=organization, person=person,
+            defaults={"organizer": cohort.organizer},
+        )
+        if created and person.pk != enrollment.person_id:
+            notify(
+                organizer=cohort.organizer,
+                template="cohorts/module_delegate",
+                dedupe_key=f"cohorts:delegate:cohort={cohort.pk}:module={module.pk}:person={person.pk}:{delegate.pk}",
+                recipient=person,
+                context={
+                    "person_name": person.display_name,
+                    "named_by": enrollment.person.display_name,
+                    "organization": organization.name,
+                    "program_title": cohort.program.title,
+                    "cohort_title": cohort.title,
+                    "module_title": module.title,
+                    "module_period": module.period,
+                    "commitment": cohort.commitment,
+                },
+            )
+    return delegate

@@ -13,7 +13,7 @@ from django_scopes import scope
 from organizers.permissions import organizer_view
 
 from . import selectors, services
-from .forms import CatalogFilterForm, RegistrationForm, TeamRegistrationForm
+from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
 from .models import Cohort, Enrollment
 
 
@@ -188,3 +188,32 @@ def offer(request, enrollment_id: int):
         enrollment = _own_enrollment(request, enrollment_id)
     return render(request, "cohorts/offer.html", {"enrollment": enrollment, "error": error},
                   status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def module_delegates(request, enrollment_id: int):
+    """Rotation: the registered participant names who attends each module for the organization."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    if not enrollment.cohort.rotation_allowed:
+        raise Http404("This cohort does not rotate participants between modules.")
+    with scope(organizer=enrollment.organizer_id):
+        modules = selectors.modules_of(enrollment.cohort)
+        current = selectors.delegate_emails(enrollment)
+        form = ModuleDelegatesForm(request.POST if request.method == "POST" else None, modules=modules,
+                                   current=current)
+        if request.method == "POST" and form.is_valid():
+            people = selectors.accounts_by_email([email for _, email in form.choices() if email])
+            for module, email in form.choices():
+                person = people.get(email.lower()) if email else request.user
+                if person is None:
+                    form.add_error(f"module_{module.pk}", "No account uses this email yet; ask them to sign up first.")
+                    continue
+                try:
+                    services.name_module_delegate(enrollment=enrollment, module=module, person=person)
+                except services.RegistrationError as error:
+                    form.add_error(f"module_{module.pk}", error.message)
+            if not form.errors:
+                messages.success(request, "Saved who attends each module.")
+                return redirect("me:enrollment", enrollment_id=enrollment.pk)
+        return render(request, "cohorts/module_delegates.html", {"enrollment": enrollment, "form": form})

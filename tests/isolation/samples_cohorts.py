@@ -1,6 +1,6 @@
 """Isolation samples for the catalog's URLs (tenant pages and a person's own /me/ pages)."""
 
-from tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory
+from tests.factories import CohortFactory, EnrollmentFactory, OrganizationFactory, ProgramFactory
 
 from . import no_arguments, sample
 
@@ -34,3 +34,9 @@ def _enrollment(organizer):
 sample("me:enrollment")(_enrollment)
 sample("me:cancel")(_enrollment)
 sample("me:offer")(_enrollment)
+
+
+@sample("me:delegates")
+def _rotation_enrollment(organizer):
+    cohort = CohortFactory(program__organizer=organizer, rotation_allowed=True, per_organization_limit=1)
+    return {"enrollment_id": EnrollmentFactory(cohort=cohort, organization=OrganizationFactory(organizer=organizer)).pk}
