@@ -36,44 +36,19 @@ def person_by_email(*, required: bool = True) -> forms.ModelChoiceField:
     )
 
 
-class EnrollmentForm(TenantModelForm):
-    person = person_by_email()
-
-    class Meta:
-        model = Enrollment
-        fields = ["person"]  # the admin adds the rest at request time, inside the scope
-
-
-class AffiliationForm(TenantModelForm):
-    person = person_by_email()
-
-    class Meta:
-        model = Affiliation
-        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+def form_naming_person(model, field: str = "person", *, required: bool = True) -> type[TenantModelForm]:
+    """A tenant form whose `field` takes an account email; the admin adds the other
+    fields at request time, inside the scope (declaring them here would query outside it)."""
+    meta = type("Meta", (), {"model": model, "fields": [field]})
+    attrs = {field: person_by_email(required=required), "Meta": meta}
+    return type(f"{model.__name__}Form", (TenantModelForm,), attrs)
 
 
-class FacilitatorForm(TenantModelForm):
-    user = person_by_email(required=False)
-
-    class Meta:
-        model = Facilitator
-        fields = ["user"]  # the admin adds the rest at request time, inside the scope
-
-
-class ModuleDelegateForm(TenantModelForm):
-    person = person_by_email()
-
-    class Meta:
-        model = ModuleDelegate
-        fields = ["person"]  # the admin adds the rest at request time, inside the scope
-
-
-class AffinityMembershipForm(TenantModelForm):
-    person = person_by_email()
-
-    class Meta:
-        model = AffinityMembership
-        fields = ["person"]  # the admin adds the rest at request time, inside the scope
+EnrollmentForm = form_naming_person(Enrollment)
+AffiliationForm = form_naming_person(Affiliation)
+FacilitatorForm = form_naming_person(Facilitator, "user", required=False)
+ModuleDelegateForm = form_naming_person(ModuleDelegate)
+AffinityMembershipForm = form_naming_person(AffinityMembership)
 
 
 class SameOrganizerFormSet(forms.BaseInlineFormSet):

@@ -11,9 +11,13 @@ TEAM_MEMBER_ROWS = 4
 
 
 class CatalogFilterForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "All kinds"), *Program.Kind.choices])
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "All kinds"), *Program.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     when = forms.ChoiceField(
-        label="When", required=False, choices=[("", "Any time"), *WHEN_CHOICES.items()]
+        label="When", required=False, choices=[("", "Any time"), *WHEN_CHOICES.items()],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

@@ -29,6 +29,36 @@ class CohortRow:
     def can_register(self) -> bool:
         return self.registration_problem is None
 
+    @property
+    def status_label(self) -> str:
+        """A few words for the catalog: can I still join, and how."""
+        cohort = self.cohort
+        if self.can_register:
+            if self.seats_left is None:
+                return "open for registration"
+            if self.seats_left:
+                return f"{self.seats_left} seat{'s' if self.seats_left != 1 else ''} left"
+            return "full — waitlist open"
+        if cohort.registration_closed:
+            return "registration closed"
+        if cohort.ends_on and cohort.ends_on < timezone.localdate():
+            return "ended"
+        if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
+            return "by application"
+        if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:
+            return "by invitation only"
+        if cohort.registration_opens_at and cohort.registration_opens_at > timezone.now():
+            return "registration opens soon"
+        return "registration closed"
+
+    @property
+    def dates(self) -> str:
+        start, end = self.cohort.starts_on, self.cohort.ends_on
+        if not start:
+            return ""
+        text = f"{start.day} {start:%b %Y}"
+        return f"{text} – {end.day} {end:%b %Y}" if end else text
+
 
 def _rows(cohorts) -> list[CohortRow]:
     now = timezone.now()

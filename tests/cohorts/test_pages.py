@@ -118,6 +118,8 @@ def test_catalog_filters_by_kind_and_by_open_or_upcoming(organizer, client_for):
     assert titles(when="open") == {"Open series"}
     assert titles(when="upcoming") == {"Open series", "Upcoming by application"}
     assert titles(kind="nonsense") == {"Open series", "Past cohort program", "Upcoming by application"}
+    page = client.get(catalog_url(organizer)).content.decode()
+    assert "20 seats left" in page and "ended" in page and "by application" in page
 
 
 def test_draft_program_page_is_404(organizer, client_for):
