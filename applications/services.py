@@ -683,54 +683,66 @@ def fill_vacancies(*, call: ApplicationCall) -> SelectionRun | None:
     """Re-solve with acceptors and open offers fixed in and decliners fixed out.
 
     The new people get offers at once (staff confirmed the selection they extend);
-    when no replacement keeps every quota, staff are told which quota fails.
+    when no replacement keeps every quota, staff are told which quota fails. The
+    solve runs without locks; the call is locked only to record the outcome, after
+    checking nobody answered an offer meanwhile (if someone did, solve again).
     """
-    with transaction.atomic():
-        call = ApplicationCall.objects.select_for_update().select_related("cohort", "organizer").get(pk=call.pk)
+    for _ in range(3):
+        call = ApplicationCall.objects.select_related("cohort", "organizer").get(pk=call.pk)
         if not call.selection_confirmed_at:
             return None
-        apps = list(call.applications.all())
+        apps = list(call.applications.prefetch_related("team_members"))
+        state = sorted((a.pk, a.status) for a in apps)
         held = [a for a in apps if a.status in (Application.Status.ACCEPTED, Application.Status.OFFERED)]
-        if sum(1 + a.team_members.count() for a in held) >= call.seat_count:
+        if sum(1 + len(a.team_members.all()) for a in held) >= call.seat_count:
             return None
         seed = secrets.randbelow(10**9)
         built = build_problem(call, seed=seed)
-        refs = {a.reference: a for a in apps}
-        members = {}
+        members: dict[str, list[str]] = {}
         for entry in built.entries:
             members.setdefault(lead_reference(entry.reference), []).append(entry.reference)
-        accepted = [m for r, a in refs.items() if a.status == Application.Status.ACCEPTED for m in members.get(r, [])]
-        pending = [m for r, a in refs.items() if a.status == Application.Status.OFFERED for m in members.get(r, [])]
-        declined = [
-            m for r, a in refs.items()
-            if a.status in (Application.Status.DECLINED, Application.Status.EXPIRED) for m in members.get(r, [])
-        ]
+
+        def refs(*statuses) -> list[str]:
+            return [m for a in apps if a.status in statuses for m in members.get(a.reference, [])]
+
+        accepted, pending = refs(Application.Status.ACCEPTED), refs(Application.Status.OFFERED)
+        declined = refs(Application.Status.DECLINED, Application.Status.EXPIRED)
         result = engine.select_replacements(built.problem, accepted=accepted, declined=declined, pending=pending)
-        run = SelectionRun.objects.create(
-            organizer_id=call.organizer_id, call=call, kind=SelectionRun.Kind.REPLACEMENT, seed=seed,
-            input_snapshot={**built.snapshot(), "accepted": accepted, "pending": pending, "declined": declined},
-            solver_version=result.solver_version, started_at=timezone.now(), finished_at=timezone.now(),
-            progress="Finished",
+        report = engine.build_report(result) if result.feasible else None
+        with transaction.atomic():
+            call = ApplicationCall.objects.select_for_update().select_related("cohort", "organizer").get(pk=call.pk)
+            if sorted(call.applications.values_list("pk", "status")) != state:
+                continue
+            snapshot = {**built.snapshot(), "accepted": accepted, "pending": pending, "declined": declined}
+            return _record_replacement(call, built, result, report, seed, snapshot)
+    return None
+
+
+def _record_replacement(call, built, result, report, seed: int, snapshot: dict) -> SelectionRun:
+    now = timezone.now()
+    run = SelectionRun(
+        organizer_id=call.organizer_id, call=call, kind=SelectionRun.Kind.REPLACEMENT, seed=seed,
+        input_snapshot=snapshot, solver_version=result.solver_version, started_at=now, finished_at=now,
+        progress="Finished",
+    )
+    if result.feasible:
+        run.result = {"status": "feasible", "selected": list(result.replacements), "all_selected": list(result.selected),
+                      "conflicts": None, "solver_version": result.solver_version, "solver": report.solver,
+                      "report": report.to_dict()}
+        run.status, run.confirmed_at = SelectionRun.Status.CONFIRMED, now
+        run.save()
+        audit(call=call, action="replacement_selected", run=run, replacements=list(result.replacements))
+        _make_offers(call=call, run=run, references=list(result.replacements), by=None)
+        return run
+    run.result = _infeasible(result.conflicts, result.solver_version, built.problem, status=result.status)
+    run.status = SelectionRun.Status.INFEASIBLE
+    run.save()
+    audit(call=call, action="replacement_infeasible", run=run)
+    if call.organizer.contact_email:
+        notify(
+            organizer=call.organizer, template="applications/replacement_infeasible",
+            to_email=call.organizer.contact_email, dedupe_key=f"applications:replacement-infeasible:run={run.pk}",
+            context={"cohort": str(call.cohort), "messages": list(result.conflicts.messages) if result.conflicts else [],
+                     "run_url": site_path("applications:run_detail", call.organizer, run_id=run.pk)},
         )
-        if result.feasible:
-            report = engine.build_report(result)
-            run.result = {"status": "feasible", "selected": list(result.replacements), "all_selected": list(result.selected),
-                          "conflicts": None, "solver_version": result.solver_version, "solver": report.solver,
-                          "report": report.to_dict()}
-            run.status, run.confirmed_at = SelectionRun.Status.CONFIRMED, timezone.now()
-            run.save()
-            audit(call=call, action="replacement_selected", run=run, replacements=list(result.replacements))
-            _make_offers(call=call, run=run, references=list(result.replacements), by=None)
-        else:
-            run.result = _infeasible(result.conflicts, result.solver_version, built.problem, status=result.status)
-            run.status = SelectionRun.Status.INFEASIBLE
-            run.save()
-            audit(call=call, action="replacement_infeasible", run=run)
-            if call.organizer.contact_email:
-                notify(
-                    organizer=call.organizer, template="applications/replacement_infeasible",
-                    to_email=call.organizer.contact_email, dedupe_key=f"applications:replacement-infeasible:run={run.pk}",
-                    context={"cohort": str(call.cohort), "messages": list(result.conflicts.messages) if result.conflicts else [],
-                             "run_url": site_path("applications:run_detail", call.organizer, run_id=run.pk)},
-                )
     return run

@@ -195,3 +195,25 @@ def test_run_page_polls_until_the_run_is_finished(organizer, client_for):
         services.execute_run(run_id=run.pk)
     response = staff.get(s.url("run_status", run_id=run.pk), HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true" and "Ready for review" in response.content.decode()
+
+
+def test_two_declines_are_refilled_once_each_and_never_overfill(organizer, client_for,
+                                                               django_capture_on_commit_callbacks):
+    from applications import services
+
+    s = scenario.build(organizer)
+    staff = client_for(s.staff)
+    run, _ = start(staff, s, django_capture_on_commit_callbacks, seed="5")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(s.url("confirm_run", run_id=run.pk))
+    p = s.people
+    with scope(organizer=organizer.pk):
+        with django_capture_on_commit_callbacks(execute=False):  # both answers land before any refill runs
+            for name in ("Indigenous Two", "White Two"):
+                services.decline_offer(offer=p[name].offers.get(), by=p[name].applicant)
+        for _ in range(3):  # the refill task may be delivered more than once
+            services.fill_vacancies(call=s.call)
+    assert status(p["Indigenous Three"]) == "offered" and status(p["Black One"]) == "offered"
+    with scopes_disabled():
+        assert Offer.objects.filter(status__in=["pending", "accepted"]).count() == 4
+        assert SelectionRun.objects.filter(kind="replacement").count() == 1
