@@ -51,8 +51,8 @@ def audit(*, call, action: str, actor=None, run=None, application=None, **detail
 
 
 def site_path(name: str, organizer, **kwargs) -> str:
-    """A link for an email: absolute when the deployment names its address (PRAXIS_SITE_URL)."""
-    base = getattr(settings, "PRAXIS_SITE_URL", "").rstrip("/")
+    """An absolute link for an email (PRAXIS_BASE_URL is the site's address)."""
+    base = getattr(settings, "PRAXIS_BASE_URL", "").rstrip("/")
     return base + reverse(name, kwargs={"organizer_slug": organizer.slug, **kwargs})
 
 
