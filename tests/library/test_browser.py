@@ -59,3 +59,31 @@ def test_search_and_open_a_resource(page, organizer):
     page.keyboard.press("Enter")
     page.wait_for_url("**/library/?q=power*")
     assert page.locator("#results-heading + ul h3").all_inner_texts() == ["Power mapping worksheet"]
+
+
+@pytest.mark.browser
+def test_propose_a_resource_and_follow_it(page, organizer):
+    person = EnrollmentFactory(cohort__program__organizer=organizer).person
+    TopicFactory(organizer=organizer, name="Communication", slug="communication")
+    sign_in(page, person.email)
+    page.goto(f"/{organizer.slug}/library/")
+    page.get_by_role("link", name="Propose a resource").click()
+    page.wait_for_url("**/library/propose/")
+    assert_accessible(page)
+
+    page.get_by_label("Title").fill("Board memo template")
+    page.get_by_label("Kind").select_option("template")
+    page.get_by_label("Communication").check()
+    page.get_by_role("button", name="Send proposal").click()
+    page.wait_for_load_state("networkidle")
+    # Neither a file nor a link: a clear message, nothing saved.
+    assert page.get_by_text("Upload a file or give a link.").is_visible()
+    with scopes_disabled():
+        assert not Resource.objects.exists()
+
+    page.get_by_label("Link").fill("https://example.org/board-memo")
+    page.get_by_role("button", name="Send proposal").click()
+    page.wait_for_url("**/library/mine/")
+    row = page.get_by_role("row", name="Board memo template")
+    assert "Proposed, awaiting review" in row.inner_text()
+    assert_accessible(page)
