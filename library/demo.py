@@ -9,9 +9,10 @@ so it is safe to re-run. Programs and modules are found by the catalog's natural
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
-from cohorts.models import AffinityGroup, Module, Program
+from cohorts.models import AffinityGroup, Enrollment, Module, Program
 
 from .models import Collection, Resource, Topic
+from .selectors import PARTICIPANT_STATUSES
 from .services import refresh_search_vectors, save_collection_items
 
 A = Resource.Audience
@@ -147,7 +148,29 @@ class _Library:
 
 def load(ctx) -> None:
     libraries = [_illinois(ctx), _alliance(ctx), _cjc(ctx), _northsound(ctx), _partos(ctx)]
-    refresh_search_vectors(resource_ids=[pk for library in libraries for pk in library.ids])
+    proposal = _proposal(ctx)
+    refresh_search_vectors(resource_ids=[pk for library in libraries for pk in library.ids] + proposal)
+
+
+def _proposal(ctx) -> list[int]:
+    """One participant's proposal awaiting review, at the first organizer whose catalog
+    demo enrolled someone (proposing is for enrolled participants)."""
+    for key in ("illinois", "alliance", "northsound", "partos"):
+        enrollment = (
+            Enrollment.objects.filter(organizer=ctx.organizers[key], status__in=PARTICIPANT_STATUSES)
+            .select_related("person").order_by("id").first()
+        )
+        if enrollment is None:
+            continue
+        lib = _Library(ctx, key)
+        lib.resource(
+            "Our agency's racial equity statement (an example to share)", kind=K.DOCUMENT, audience=A.ENROLLED,
+            contributor=enrollment.person, status=Resource.Status.PROPOSED, topics=["Communication"],
+            summary="Proposed by a participant after the last session.", url="https://example.org/our-statement",
+            body="We wrote this with our staff committee after the series; others asked for a copy.",
+        )
+        return lib.ids
+    return []
 
 
 def _illinois(ctx) -> _Library:
@@ -199,14 +222,6 @@ def _illinois(ctx) -> _Library:
         "Advancing Racial Equity: the full series", [glossary, *handouts, comms, template], program=program,
         description="Every handout of the four-session series, in order, with the shared glossary first.",
     )
-    participant = ctx.users.get("participant@praxis.example")
-    if participant is not None:
-        lib.resource(
-            "Our agency's racial equity statement (an example to share)", kind=K.DOCUMENT, audience=A.ENROLLED,
-            contributor=participant, status=Resource.Status.PROPOSED, topics=["Communication"],
-            summary="Proposed by a participant after session 4.", url="https://example.org/our-statement",
-            body="We wrote this with our staff committee after the series; others asked for a copy.",
-        )
     return lib
 
 
