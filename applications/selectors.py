@@ -7,6 +7,7 @@ from statistics import mean, median, pstdev
 
 from django.db.models import Count, Q
 
+from cohorts.models import Program
 from organizers.models import Membership
 from organizers.roles import Role
 
@@ -16,7 +17,10 @@ from .models import Application, ApplicationCall, ConflictOfInterest, SelectionR
 
 
 def open_calls():
-    return [c for c in ApplicationCall.objects.select_related("cohort__program").order_by("deadline") if c.is_open()]
+    calls = ApplicationCall.objects.filter(
+        cohort__is_published=True, cohort__program__status=Program.Status.PUBLISHED
+    ).select_related("cohort__program").order_by("deadline")
+    return [c for c in calls if c.is_open()]
 
 
 def calls_for_reviewer(user) -> list[ApplicationCall]:
@@ -153,10 +157,15 @@ def _bounds(quota, seats: int) -> tuple[int, int | None]:
     return lo, hi
 
 
-def pool_dashboard(call: ApplicationCall, *, exact: bool) -> dict:
+def pool_dashboard(call: ApplicationCall, *, exact: bool, run: SelectionRun | None = None) -> dict:
+    """Pool vs quotas vs selected: a chosen run's cohort, or once confirmed, who holds a seat now."""
     pool = list(call.applications.filter(status__in=Application.IN_POOL + (Application.Status.DECLINED, Application.Status.EXPIRED)))
-    run = confirmed_run(call)
-    selected = selected_applications(call, run) if run else None
+    if run is not None:
+        selected = selected_applications(call, run)
+    elif call.selection_confirmed_at:
+        selected = list(call.applications.filter(status__in=[Application.Status.OFFERED, Application.Status.ACCEPTED]))
+    else:
+        selected = None
     groups = {"Pool": pool}
     if selected is not None:
         groups["Selected"] = selected
@@ -169,7 +178,7 @@ def pool_dashboard(call: ApplicationCall, *, exact: bool) -> dict:
         "pool_size": len(pool),
         "tables": tables,
         "quota_rows": quota_rows(call, pool, selected, exact=exact, table_cells=table_cells),
-        "confirmed_run": run,
+        "compared_run": run,
         "group_names": list(groups),
         "status_counts": dict(call.applications.values_list("status").annotate(n=Count("id")).order_by()),
     }

@@ -270,10 +270,13 @@ def calls(request, organizer_slug: str):
 def pool(request, organizer_slug: str, call_id: int):
     call = _call(call_id)
     exact = demographics.may_read_individual(request.access)
+    run_id = request.GET.get("run", "")
+    run = call.runs.filter(pk=run_id, status__in=[SelectionRun.Status.DONE, SelectionRun.Status.CONFIRMED]).first() \
+        if run_id.isdigit() else None
     return render(request, "applications/pool.html", {
         "call": call, "exact": exact, "k": request.organizer.small_cell_k,
         "runs": call.runs.select_related("created_by", "confirmed_by")[:50],
-        "run_form": RunForm(), **selectors.pool_dashboard(call, exact=exact),
+        "run_form": RunForm(), **selectors.pool_dashboard(call, exact=exact, run=run),
     })
 
 

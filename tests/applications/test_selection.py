@@ -217,3 +217,23 @@ def test_two_declines_are_refilled_once_each_and_never_overfill(organizer, clien
     with scopes_disabled():
         assert Offer.objects.filter(status__in=["pending", "accepted"]).count() == 4
         assert SelectionRun.objects.filter(kind="replacement").count() == 1
+
+
+def test_pool_dashboard_compares_a_run_and_then_the_seats_held(organizer, client_for,
+                                                             django_capture_on_commit_callbacks):
+    import re
+
+    s = scenario.build(organizer)
+    staff = client_for(s.staff)
+    run, _ = start(staff, s, django_capture_on_commit_callbacks, seed="5")
+
+    def quota_row(query="") -> str:
+        body = re.sub(r">\s+<", "><", staff.get(s.url("pool", call_id=s.call.pk) + query).content.decode())
+        return re.search(r'<th scope="row">race: Indigenous</th>(.*?)</tr>', body).group(1)
+
+    assert quota_row() == "<td>2</td><td>—</td><td>fewer than 5</td><td>—</td><td>—</td>"
+    assert quota_row(f"?run={run.pk}") == "<td>2</td><td>—</td><td>fewer than 5</td><td>fewer than 5</td><td>yes</td>"
+    assert quota_row("?run=999") == quota_row()  # an unknown run is ignored
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(s.url("confirm_run", run_id=run.pk))
+    assert quota_row().endswith("<td>fewer than 5</td><td>yes</td>")
