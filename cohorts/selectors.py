@@ -53,21 +53,34 @@ def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None =
 
 
 def program_page(organizer, *, slug: str) -> Program | None:
-    """One published program with everything its page shows, in a fixed number of queries."""
+    """One published program with everything its page shows, in a fixed number of queries.
+
+    `program.module_list` holds the program's shared modules and those of its published
+    cohorts (each with `cohort_title`); `program.runs` its published cohorts with seats taken.
+    """
     cohort_rows = (
         published_cohorts(organizer).select_related("organizer").annotate(**_seat_counts()).order_by("starts_on", "title")
     )
-    modules = Module.objects.filter(organizer=organizer).select_related("cohort").prefetch_related("facilitators")
-    return (
+    modules = Module.objects.filter(organizer=organizer).prefetch_related("facilitators").order_by("order", "id")
+    program = (
         Program.objects.filter(organizer=organizer, slug=slug, status=Program.Status.PUBLISHED)
         .prefetch_related(
             "facilitators",
             "planning_partners",
-            Prefetch("modules", queryset=modules.order_by("order", "id"), to_attr="module_list"),
+            Prefetch("modules", queryset=modules, to_attr="all_modules"),
             Prefetch("cohorts", queryset=cohort_rows, to_attr="runs"),
         )
         .first()
     )
+    if program is None:
+        return None
+    titles = {cohort.pk: cohort.title for cohort in program.runs}
+    program.module_list = []
+    for module in program.all_modules:
+        if module.cohort_id is None or module.cohort_id in titles:
+            module.cohort_title = titles.get(module.cohort_id, "")
+            program.module_list.append(module)
+    return program
 
 
 def cohort_for_registration(organizer, *, program_slug: str, cohort_slug: str) -> Cohort | None:
@@ -78,6 +91,10 @@ def cohort_for_registration(organizer, *, program_slug: str, cohort_slug: str) -
         .annotate(**_seat_counts())
         .first()
     )
+
+
+def active_enrollment(cohort: Cohort, person) -> Enrollment | None:
+    return Enrollment.objects.filter(cohort=cohort, person=person).exclude(status=Enrollment.Status.CANCELLED).first()
 
 
 def seats_left(cohort: Cohort) -> int | None:

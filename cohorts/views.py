@@ -139,7 +139,8 @@ def register_team(request, organizer_slug: str, program_slug: str, cohort_slug: 
 def _registration_page(request, cohort, form, template):
     problem = services.registration_problem(cohort)
     context = {"cohort": cohort, "program": cohort.program, "form": form, "problem": problem,
-               "seats_left": selectors.seats_left(cohort)}
+               "seats_left": selectors.seats_left(cohort),
+               "existing": selectors.active_enrollment(cohort, request.user)}
     return render(request, template, context)
 
 

@@ -134,3 +134,15 @@ def test_landing_page_and_nav_link_to_the_programs(organizer, client_for):
     assert "Advancing Racial Equity" in html
     assert f'href="{catalog_url(organizer)}">Programs<' in html
     assert f'href="{reverse("me:programs")}">My programs<' in html
+
+
+def test_modules_of_an_unpublished_cohort_stay_hidden(organizer, client_for):
+    program = ProgramFactory(organizer=organizer)
+    shown = CohortFactory(program=program, title="Autumn")
+    hidden = CohortFactory(program=program, title="Draft run", is_published=False)
+    ModuleFactory(program=program, title="Shared module")
+    ModuleFactory(program=program, cohort=shown, title="Autumn-only module")
+    ModuleFactory(program=program, cohort=hidden, title="Secret module")
+    page = client_for(None).get(program_url(program)).content.decode()
+    assert "Shared module" in page and "Autumn-only module" in page and "For Autumn" in page
+    assert "Secret module" not in page and "Draft run" not in page

@@ -108,8 +108,11 @@ def test_already_registered(cohort, client_for):
     person = UserFactory()
     client = client_for(person)
     client.post(register_url(cohort), {})
-    _refused(client, cohort, {}, "You are already registered for this cohort.")
+    _refused(client, cohort, {}, "You are already registered for this cohort")
     assert len(enrollments(cohort)) == 1
+    page = client.get(register_url(cohort)).content.decode()
+    assert "You are already registered for this cohort (confirmed)" in page
+    assert reverse("me:enrollment", args=[enrollments(cohort)[0].pk]) in page
 
 
 def test_one_participant_per_organization_with_rotation_hint(organizer, client_for):
