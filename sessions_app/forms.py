@@ -1,8 +1,5 @@
 """Forms parse and validate input; the services decide and write."""
 
-import datetime as dt
-import zoneinfo
-
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -70,11 +67,6 @@ class SessionSeriesForm(forms.Form):
         if data.get("setpos") is not None and data.get("frequency") != "monthly":
             self.add_error("setpos", "A position in the month only applies to monthly series.")
         return data
-
-
-class AttendanceMarkForm(forms.Form):
-    person = forms.IntegerField()
-    status = forms.CharField(max_length=10)
 
 
 class SessionNotesForm(forms.Form):
@@ -161,7 +153,3 @@ class CheckInForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(name, "") for name in self.fields]
-
-
-def combine_local(day: dt.date, time: dt.time, zone) -> dt.datetime:
-    return dt.datetime.combine(day, time).replace(tzinfo=zoneinfo.ZoneInfo(str(zone)))

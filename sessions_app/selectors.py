@@ -427,3 +427,12 @@ def checkin_recipients(round_: CheckInRound) -> QuerySet[Enrollment]:
 def checkin_nonresponders(round_: CheckInRound) -> list:
     answered = set(round_.responses.values_list("person_id", flat=True))
     return [e.person for e in checkin_recipients(round_) if e.person_id not in answered]
+
+
+def pending_checkins(user, organizer) -> list[CheckInRound]:
+    """Check-in rounds sent to this person that they have not answered yet."""
+    cohort_ids = enrolled_cohort_ids(user)
+    return list(
+        CheckInRound.objects.filter(organizer=organizer, cohort_id__in=cohort_ids, sent_at__isnull=False)
+        .exclude(responses__person=user).select_related("cohort__program").order_by("due_on")
+    )

@@ -280,25 +280,30 @@ SLOT_TAKEN = "Someone has just booked this slot. Please choose another time."
 
 
 def _booking_messages(booking: OfficeHourBooking, *, template: str, key: str, cancelled: bool = False) -> None:
-    slot, window = booking.slot, booking.slot.window
+    window = booking.slot.window
     attachment = {"filename": "office-hours.ics", "content": ics.booking_calendar(booking, cancelled=cancelled),
                   "mimetype": "text/calendar"}
     for person in {booking.person, window.host}:
-        zone = zoneinfo.ZoneInfo(str(person.time_zone or window.time_zone))
-        local = timezone.localtime(slot.starts_at, zone)
         notify(
             organizer=booking.organizer, recipient=person, template=template,
             dedupe_key=f"{key}:booking={booking.id}:user={person.id}",
-            context={
-                "person_name": person.display_name, "title": window.title, "host_name": window.host.display_name,
-                "booker_name": booking.person.display_name, "topic": booking.topic,
-                "when": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()} ({zone.key})",
-                "location": window.location, "video_url": window.video_url,
-                "office_hours_url": ics.site_url(reverse("sessions_app:office_hours",
-                                                         kwargs={"organizer_slug": booking.organizer.slug})),
-            },
-            essential=True, attachments=[attachment],
+            context=_booking_context(booking, person), essential=True, attachments=[attachment],
         )
+
+
+def _booking_context(booking: OfficeHourBooking, person) -> dict:
+    """What both sides' office-hour messages say, with the time in the reader's zone."""
+    window = booking.slot.window
+    zone = zoneinfo.ZoneInfo(str(person.time_zone or window.time_zone))
+    local = timezone.localtime(booking.slot.starts_at, zone)
+    return {
+        "person_name": person.display_name, "title": window.title, "host_name": window.host.display_name,
+        "booker_name": booking.person.display_name, "topic": booking.topic,
+        "when": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()} ({zone.key})",
+        "location": window.location, "video_url": window.video_url,
+        "office_hours_url": ics.site_url(reverse("sessions_app:office_hours",
+                                                 kwargs={"organizer_slug": booking.organizer.slug})),
+    }
 
 
 def book_office_hour(*, slot: OfficeHourSlot, person, topic: str = "") -> OfficeHourBooking:
@@ -664,16 +669,10 @@ def send_office_hour_reminder(*, booking_id: int, hours_before: int) -> int:
         window = booking.slot.window
         queued = 0
         for person in {booking.person, window.host}:
-            zone = zoneinfo.ZoneInfo(str(person.time_zone or window.time_zone))
-            local = timezone.localtime(booking.slot.starts_at, zone)
             _, created = notify(
                 organizer=booking.organizer, recipient=person, template="sessions/office_hour_reminder",
                 dedupe_key=f"reminder:booking={booking.id}:user={person.id}:{hours_before}h",
-                context={"person_name": person.display_name, "title": window.title, "topic": booking.topic,
-                         "host_name": window.host.display_name, "booker_name": booking.person.display_name,
-                         "when": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()} ({zone.key})",
-                         "location": window.location, "video_url": window.video_url,
-                         **_optional_context(booking.organizer, person)},
+                context={**_booking_context(booking, person), **_optional_context(booking.organizer, person)},
                 essential=False,
             )
             queued += created
@@ -718,23 +717,32 @@ def _checkin_url(round_: CheckInRound) -> str:
                                                                "round_id": round_.id}))
 
 
+def _checkin_messages(round_: CheckInRound, people, *, template: str, key: str) -> int:
+    queued = 0
+    for person in people:
+        _, created = notify(
+            organizer=round_.organizer, recipient=person, template=template,
+            dedupe_key=f"{key}:round={round_.id}:user={person.id}",
+            context={"person_name": person.display_name, "program_title": round_.cohort.program.title,
+                     "months": round_.months_after, "url": _checkin_url(round_),
+                     **_optional_context(round_.organizer, person)},
+            essential=False,
+        )
+        queued += created
+    return queued
+
+
+def _locked_round(round_id: int) -> CheckInRound:
+    return CheckInRound.objects.select_for_update().select_related("cohort__program", "organizer").get(id=round_id)
+
+
 def send_checkin_round(*, round_id: int) -> int:
     with transaction.atomic():
-        round_ = CheckInRound.objects.select_for_update().select_related("cohort__program", "organizer").get(id=round_id)
+        round_ = _locked_round(round_id)
         if round_.sent_at:
             return 0
-        queued = 0
-        for enrollment in selectors.checkin_recipients(round_):
-            person = enrollment.person
-            _, created = notify(
-                organizer=round_.organizer, recipient=person, template="sessions/checkin",
-                dedupe_key=f"checkin:round={round_.id}:user={person.id}",
-                context={"person_name": person.display_name, "program_title": round_.cohort.program.title,
-                         "months": round_.months_after, "url": _checkin_url(round_),
-                         **_optional_context(round_.organizer, person)},
-                essential=False,
-            )
-            queued += created
+        people = [enrollment.person for enrollment in selectors.checkin_recipients(round_)]
+        queued = _checkin_messages(round_, people, template="sessions/checkin", key="checkin")
         round_.sent_at = timezone.now()
         round_.save(update_fields=["sent_at"])
     return queued
@@ -752,20 +760,11 @@ def due_checkin_reminders(*, now: dt.datetime | None = None) -> list[tuple[int, 
 def remind_checkin_nonresponders(*, round_id: int) -> int:
     """The one reminder a round gets, to those who have not answered."""
     with transaction.atomic():
-        round_ = CheckInRound.objects.select_for_update().select_related("cohort__program", "organizer").get(id=round_id)
+        round_ = _locked_round(round_id)
         if round_.reminded_at or not round_.sent_at:
             return 0
-        queued = 0
-        for person in selectors.checkin_nonresponders(round_):
-            _, created = notify(
-                organizer=round_.organizer, recipient=person, template="sessions/checkin_reminder",
-                dedupe_key=f"checkin-reminder:round={round_.id}:user={person.id}",
-                context={"person_name": person.display_name, "program_title": round_.cohort.program.title,
-                         "months": round_.months_after, "url": _checkin_url(round_),
-                         **_optional_context(round_.organizer, person)},
-                essential=False,
-            )
-            queued += created
+        queued = _checkin_messages(round_, selectors.checkin_nonresponders(round_),
+                                   template="sessions/checkin_reminder", key="checkin-reminder")
         round_.reminded_at = timezone.now()
         round_.save(update_fields=["reminded_at"])
     return queued

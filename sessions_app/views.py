@@ -86,7 +86,7 @@ def schedule(request, organizer_slug: str, new_feed_url: str | None = None, new_
     return render(request, "sessions_app/schedule.html", {
         "upcoming": upcoming, "past": past, "personal_feed": selectors.live_feed(user),
         "new_personal_url": new_feed_url if new_feed_url and new_feed_cohort is None else None,
-        "cohort_feeds": feeds, "runs": runs,
+        "cohort_feeds": feeds, "runs": runs, "checkins": selectors.pending_checkins(user, request.organizer),
     })
 
 
@@ -285,6 +285,7 @@ def attendance_report(request, organizer_slug: str, cohort_id: int):
     return render(request, "sessions_app/attendance_report.html", {
         "cohort": cohort, "report": selectors.attendance_report(cohort),
         "rule": selectors.cohort_settings(cohort),
+        "rounds": CheckInRound.objects.filter(cohort=cohort) if request.access.is_staff else [],
     })
 
 

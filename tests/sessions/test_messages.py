@@ -178,15 +178,20 @@ def test_checkins_after_the_cohort_ends(organizer, client_for, django_capture_on
     assert sorted(m.recipient_id for m in _outbox("sessions/checkin")) == sorted([answering.id, silent.id])
 
     url = reverse("sessions_app:checkin", kwargs={"organizer_slug": organizer.slug, "round_id": round_.id})
+    schedule = reverse("sessions_app:schedule", kwargs={"organizer_slug": organizer.slug})
+    assert url in client_for(answering).get(schedule).content.decode()  # waiting on their schedule page
     form = client_for(answering).get(url).content.decode()
     assert "What changed?" in form
     assert "Answer at least one question" in client_for(answering).post(url, {"q0": " ", "q1": ""}).content.decode()
     client_for(answering).post(url, {"q0": "We adopted an equity lens in hiring.", "q1": ""})
     assert "Thank you" in client_for(answering).get(url).content.decode()
+    assert url not in client_for(answering).get(schedule).content.decode()
     assert client_for(UserFactory()).get(url).status_code == 404
 
     staff = member(organizer, Role.STAFF)
     responses = reverse("sessions_app:checkin_responses", kwargs={"organizer_slug": organizer.slug, "round_id": round_.id})
+    report = reverse("sessions_app:attendance_report", kwargs={"organizer_slug": organizer.slug, "cohort_id": cohort.id})
+    assert responses in client_for(staff).get(report).content.decode()
     page = client_for(staff).get(responses).content.decode()
     assert "Not answered yet (1)" in page and silent.email in page and "equity lens in hiring" in page
     assert client_for(answering).get(responses).status_code == 404

@@ -38,6 +38,12 @@ def _all_sent(expected):
     return len(rows) == expected and all(status == OutboundMessage.Status.SENT for _, status in rows)
 
 
+def _no_other_database_sessions() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return cursor.fetchone()[0] == 0
+
+
 def test_a_reminder_delivered_twice_and_swept_twice_is_sent_once(real_worker):
     organizer, session, people = _setup("worker-twice")
     tasks.send_session_reminder.delay(session.id, organizer.id, 1)
@@ -85,6 +91,9 @@ def test_a_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(real_work
         replacement.wait_for(lambda: "0" in replacement.task_results(REMINDER_TASK), what="the late redelivery")
     finally:
         replacement.stop()
+        real_worker.stop()
+        # Let the stopped workers' database sessions end before the test database is dropped.
+        real_worker.wait_for(_no_other_database_sessions, timeout=20, what="the workers' connections to close")
     assert real_worker.sent_mail_count() == len(people)
     with scopes_disabled():
         assert SessionReminder.objects.get().recipients == len(people)
