@@ -102,16 +102,12 @@ def can_run_session(user, session: Session) -> bool:
     """Record attendance and notes: the organizer's staff, the cohort's facilitators, the session's facilitators."""
     if not user.is_authenticated:
         return False
-    if is_staff_of(user, session.organizer_id) or facilitates_cohort(user, session.cohort):
+    if is_staff_of(user, session.organizer_id) or session.facilitators.filter(user=user).exists():
         return True
-    if session.facilitators.filter(user=user).exists():
-        return True
-    return bool(session.affinity_group_id and session.affinity_group.facilitators.filter(user=user).exists())
-
-
-def can_read_private_notes(user, session: Session) -> bool:
-    """Private notes: staff and that cohort's facilitators (including those named on the session)."""
-    return can_run_session(user, session)
+    if session.affinity_group_id:
+        # Who is in an affinity group is for its own facilitators, not every facilitator of the cohort.
+        return session.affinity_group.facilitators.filter(user=user).exists()
+    return facilitates_cohort(user, session.cohort)
 
 
 # --- Which sessions someone may see --------------------------------------------------------

@@ -63,3 +63,21 @@ def test_publishing_office_hours_in_the_admin_opens_the_slots(organizer, client_
     assert response.status_code == 302, response.content.decode()[:2000]
     with scopes_disabled():
         assert OfficeHourSlot.objects.count() == 9
+
+
+@pytest.mark.parametrize("model", ["session", "sessionnote", "cohortsessionsettings", "organizermessagingsettings",
+                                   "officehourwindow", "officehourbooking", "assistancerequest", "checkinround"])
+def test_staff_admin_pages_open_and_show_only_their_rows(model, organizer, other_organizer, client_for):
+    from .factories import SessionFactory
+
+    mine = SessionFactory(cohort=CohortFactory(program__organizer=organizer), title="Our own session")
+    SessionFactory(cohort=CohortFactory(program__organizer=other_organizer), title="Someone else's session")
+    client = client_for(member(organizer, Role.STAFF))
+    changelist = client.get(reverse(f"admin:sessions_app_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert "Someone else" not in changelist.content.decode()
+    if model == "session":
+        assert "Our own session" in changelist.content.decode()
+        assert client.get(reverse("admin:sessions_app_session_change", args=[mine.id])).status_code == 200
+    if model != "officehourbooking":
+        assert client.get(reverse(f"admin:sessions_app_{model}_add")).status_code == 200

@@ -114,3 +114,19 @@ def test_affinity_group_join_leave_and_privacy(organizer, client_for):
     assert "Ana Member" in client_for(member(organizer, Role.STAFF)).get(detail).content.decode()
     # A facilitator of the whole cohort who does not run the group does not see the members.
     assert client_for(facilitator_of(cohort)).get(detail).status_code == 404
+
+
+def test_an_affinity_session_roster_is_for_the_groups_facilitators_and_staff(organizer, client_for):
+    cohort = CohortFactory(program__organizer=organizer)
+    group = AffinityGroupFactory(cohort=cohort)
+    session = _past_session(cohort, affinity_group=group, kind="affinity")
+    member_person = enroll(cohort, UserFactory(full_name="Ana Member")).person
+    join_group(group, member_person)
+    roster = _url(organizer, "roster", session_id=session.id)
+    assert client_for(facilitator_of(cohort)).get(roster).status_code == 404
+    group_facilitator = member(organizer, Role.FACILITATOR)
+    with scopes_disabled():
+        group.facilitators.add(FacilitatorFactory(organizer=organizer, user=group_facilitator))
+    page = client_for(group_facilitator).get(roster)
+    assert page.status_code == 200 and "Ana Member" in page.content.decode()
+    assert "Ana Member" in client_for(member(organizer, Role.STAFF)).get(roster).content.decode()
