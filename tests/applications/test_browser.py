@@ -50,6 +50,7 @@ def test_applicant_fills_and_submits_the_form(page, organizer):
     page.wait_for_load_state("networkidle")
     assert "Your application is submitted" in page.content()
     assert "Live captions" in page.content()
+    assert_accessible(page)  # the applicant's status page
     with scopes_disabled():
         application = Application.objects.get(applicant=person)
         assert application.status == "submitted" and application.scholarship_requested
@@ -68,3 +69,28 @@ def test_staff_pool_dashboard_and_run_page(page, organizer):
     page.get_by_role("heading", name="Explanation report").wait_for()
     assert "Ready for review" in page.content()
     assert_accessible(page)
+
+
+def test_reviewer_scores_from_the_queue(page, organizer):
+    from organizers.roles import Role
+    from tests.factories import member
+
+    from .factories import ApplicationFactory, RubricFactory
+
+    call = CallFactory(cohort__program__organizer=organizer, cohort__title="Equity in Leadership")
+    RubricFactory(call=call, name="Leadership")
+    ApplicationFactory(call=call, applicant=UserFactory(full_name="Rosa Applicant"))
+    reviewer = member(organizer, Role.REVIEWER)
+    sign_in(page, reviewer.email)
+    page.goto(f"/{organizer.slug}/review/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Next application with the fewest reviews").click()
+    page.get_by_role("heading", name="Review: Rosa Applicant").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Leadership (0–5, weight 1)").fill("4")
+    page.get_by_label("Recommend", exact=True).check()
+    page.get_by_role("button", name="Save review").click()
+    page.wait_for_load_state("networkidle")
+    assert "Your review is saved" in page.content()
+    with scopes_disabled():
+        assert call.applications.get().reviews.get().score == 80
