@@ -48,8 +48,16 @@ def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None =
         programs = programs.filter(Exists(upcoming.filter(program=OuterRef("pk"))))
     elif when == "open":
         programs = programs.filter(Exists(cohorts.filter(_open_now(now), program=OuterRef("pk"))))
-    cohort_rows = cohorts.select_related("organizer").annotate(**_seat_counts()).order_by("starts_on", "title")
-    return list(programs.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohort_rows, to_attr="runs")))
+    cohort_rows = cohorts.annotate(**_seat_counts()).order_by("starts_on", "title")
+    result = list(programs.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohort_rows, to_attr="runs")))
+    _same_organizer(organizer, [cohort for program in result for cohort in program.runs])
+    return result
+
+
+def _same_organizer(organizer, cohorts) -> None:
+    # Every row here belongs to `organizer`; setting it saves a join of its many columns.
+    for cohort in cohorts:
+        cohort.organizer = organizer
 
 
 def program_page(organizer, *, slug: str) -> Program | None:
@@ -59,7 +67,7 @@ def program_page(organizer, *, slug: str) -> Program | None:
     cohorts (each with `cohort_title`); `program.runs` its published cohorts with seats taken.
     """
     cohort_rows = (
-        published_cohorts(organizer).select_related("organizer").annotate(**_seat_counts()).order_by("starts_on", "title")
+        published_cohorts(organizer).annotate(**_seat_counts()).order_by("starts_on", "title")
     )
     modules = Module.objects.filter(organizer=organizer).prefetch_related("facilitators").order_by("order", "id")
     program = (
@@ -74,6 +82,7 @@ def program_page(organizer, *, slug: str) -> Program | None:
     )
     if program is None:
         return None
+    _same_organizer(organizer, program.runs)
     titles = {cohort.pk: cohort.title for cohort in program.runs}
     program.module_list = []
     for module in program.all_modules:
