@@ -75,10 +75,11 @@ def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bo
     now = timezone.now()
     _check_open(call, now)
     with transaction.atomic():
-        ApplicationCall.objects.select_for_update().filter(pk=call.pk).first()
         application, _ = Application.objects.get_or_create(
             call=call, applicant=applicant, defaults={"organizer_id": call.organizer_id}
         )
+        # Two tabs saving at once: the second waits and then sees the first one's status.
+        application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
             raise ValidationError(f"This application is {application.get_status_display().lower()} and can no longer be changed.")
         _store_answers(application, call, data)
@@ -409,9 +410,13 @@ def _progress(run: SelectionRun, text: str, **fields) -> None:
 
 
 def execute_run(*, run_id: int) -> SelectionRun:
-    """Solve a queued run and store its report. Safe to call twice: a finished run is left alone."""
+    """Solve a queued run and store its report. Safe to call twice: a finished run is left alone.
+
+    A run left "running" by a worker that died is solved again when its task is
+    redelivered; the same seed gives the same result.
+    """
     run = SelectionRun.objects.select_related("call__cohort", "call__organizer").get(pk=run_id)
-    if run.status != SelectionRun.Status.QUEUED:
+    if run.status not in (SelectionRun.Status.QUEUED, SelectionRun.Status.RUNNING):
         return run
     _progress(run, "Reading the pool", status=SelectionRun.Status.RUNNING, started_at=timezone.now())
     try:
@@ -425,7 +430,9 @@ def execute_run(*, run_id: int) -> SelectionRun:
         )
         raise
     with transaction.atomic():
-        run.refresh_from_db()
+        run = SelectionRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+        if run.status != SelectionRun.Status.RUNNING:
+            return run  # another delivery of the task finished it first
         run.input_snapshot = built.snapshot()
         run.result = result
         run.solver_version = result.get("solver_version", "")

@@ -237,3 +237,18 @@ def test_pool_dashboard_compares_a_run_and_then_the_seats_held(organizer, client
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(s.url("confirm_run", run_id=run.pk))
     assert quota_row().endswith("<td>fewer than 5</td><td>yes</td>")
+
+
+def test_a_run_left_running_by_a_dead_worker_is_solved_on_redelivery(organizer):
+    from applications import services
+
+    s = scenario.build(organizer)
+    with scope(organizer=organizer.pk):
+        run = services.start_run(call=s.call, kind="best", by=s.staff, seed=11)
+        SelectionRun.objects.filter(pk=run.pk).update(status=SelectionRun.Status.RUNNING)
+        first = services.execute_run(run_id=run.pk)
+        again = services.execute_run(run_id=run.pk)  # a further delivery leaves the finished run alone
+    assert first.status == again.status == SelectionRun.Status.DONE
+    assert first.selected_references == again.selected_references and len(first.selected_references) == 4
+    with scopes_disabled():
+        assert s.call.audit_entries.filter(action="run_finished").count() == 1
