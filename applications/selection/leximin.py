@@ -18,6 +18,14 @@ paper on the shared constraint model:
   ``z`` in *every* optimal distribution (complementary slackness), so their
   probability is fixed and the next level begins.
 
+Speed-ups that do not change the answer: the LP starts with cheap one-swap
+variants of a first panel so every type is covered before any pricing IP
+runs; improving solutions the pricing IP meets on the way are added too; and
+since every panel seats exactly k people, the loop stops as soon as the
+lowest unfixed probability reaches the unfixed people's average share (then
+all of them are exactly there).  ``time_limit`` returns the distribution
+found so far (valid, not proven LEXIMIN) with status "time_limit".
+
 Applicants are grouped into *types* (identical coefficients in every rule,
 same fixed status, see ``constraints.group_types``).  Symmetry means the
 LEXIMIN distribution gives everyone in a type the same probability, so the
