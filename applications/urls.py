@@ -21,6 +21,7 @@ urlpatterns = [
     path("review/applications/<int:application_id>/conflict/", views.declare_conflict, name="declare_conflict"),
     # Staff.
     path("selection/", views.calls, name="calls"),
+    path("selection/demographics-access/", views.access_log, name="access_log"),
     path("selection/calls/<int:call_id>/", views.pool, name="pool"),
     path("selection/calls/<int:call_id>/applications/", views.staff_applications, name="staff_applications"),
     path("selection/calls/<int:call_id>/runs/new/", views.start_run, name="start_run"),

@@ -444,3 +444,10 @@ def release_letters(request, organizer_slug: str, call_id: int):
     _attempt(request, lambda: services.release_letters(call=call, by=request.user),
              lambda sent: f"{sent} waitlist and decision letters sent.")
     return redirect("applications:pool", organizer_slug=organizer_slug, call_id=call.pk)
+
+
+@organizer_view(capability=Capability.VIEW_DEMOGRAPHICS)
+def access_log(request, organizer_slug: str):
+    """Who read, exported or deleted individual demographic answers (for the permission holders)."""
+    entries = DemographicAccessLog.objects.select_related("viewer", "application__applicant", "application__call__cohort")
+    return render(request, "applications/access_log.html", {"entries": entries[:500]})

@@ -114,6 +114,9 @@ def test_granted_staff_read_individual_answers_and_each_read_is_logged(s, organi
     with scopes_disabled():
         actions = sorted(DemographicAccessLog.objects.values_list("action", flat=True))
     assert actions == ["export", "view"]
+    log = client.get(s.url("access_log")).content.decode()
+    assert "Indigenous One" in log and "Exported" in log and "Viewed" in log
+    assert client_for(member(organizer, Role.STAFF)).get(s.url("access_log")).status_code == 404  # no grant
 
 
 def test_applicant_sees_and_deletes_their_own_answers(s, client_for):

@@ -22,6 +22,7 @@ def _call(organizer):
 sample("applications:home", public=True)(no_arguments)
 sample("applications:review_queue")(no_arguments)
 sample("applications:calls")(no_arguments)
+sample("applications:access_log")(no_arguments)
 
 
 @sample("applications:apply", public=True)  # any signed-in person may apply to an open call
