@@ -1,3 +1,5 @@
+import threading
+
 import markdown
 import nh3
 from django import template
@@ -12,10 +14,22 @@ _ALLOWED_TAGS = {
 }
 
 
+_local = threading.local()
+
+
 @register.filter
 def render_markdown(text: str | None) -> str:
-    """Markdown from staff or participants, rendered and then sanitized (no raw HTML survives)."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    """Markdown from staff or participants, rendered and then sanitized (no raw HTML survives).
+
+    Building a Markdown converter costs more than converting a paragraph, and pages
+    convert many fields, so each thread keeps one converter and resets it per use.
+    """
+    if not text:
+        return ""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    html = converter.reset().convert(text)
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
     return mark_safe(clean)
 
