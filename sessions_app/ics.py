@@ -10,7 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 PRODID = "-//Praxis//Sessions//EN"
 
@@ -86,6 +86,14 @@ def booking_calendar(booking, *, cancelled: bool = False) -> str:
         description=(booking.topic or "") + (f"\n\nJoin: {window.video_url}" if window.video_url else ""),
         location=window.location or window.video_url,
     )
+    # iTIP (RFC 5546) invitations name the organizer and the attendee.
+    organizer = vCalAddress(f"mailto:{window.host.email}")
+    organizer.params["cn"] = vText(window.host.display_name)
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{booking.person.email}")
+    attendee.params["cn"] = vText(booking.person.display_name)
+    event.add("attendee", attendee)
+    event.add("sequence", 1 if cancelled else 0)
     if cancelled:
         event.add("status", "CANCELLED")
     calendar.add_component(event)

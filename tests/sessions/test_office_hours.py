@@ -61,6 +61,8 @@ def test_participant_books_and_both_sides_get_an_invitation(organizer, client_fo
         assert mimetype == "text/calendar"
         (event,) = Calendar.from_ical(content).walk("VEVENT")
         assert event.decoded("dtstart") == slot.starts_at
+        assert str(event["organizer"]) == f"mailto:{window.host.email}"
+        assert str(event["attendee"]) == f"mailto:{person.email}"
     # The slot is no longer offered to others.
     other = enroll(CohortFactory(program__organizer=organizer)).person
     assert f"slots/{slot.id}/book" not in client_for(other).get(_url(organizer)).content.decode()
