@@ -15,6 +15,10 @@ from .factories import SessionFactory, enroll, facilitator_of
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _htmx_idle(page) -> None:
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+
+
 def test_facilitator_marks_attendance_in_place_on_a_phone(page):
     organizer = OrganizerFactory(slug="roster-org", name="Roster Org")
     cohort = CohortFactory(program__organizer=organizer)
@@ -33,6 +37,7 @@ def test_facilitator_marks_attendance_in_place_on_a_phone(page):
     url_before = page.url
     page.locator(f"#roster-row-{ana.id}").get_by_text("Late", exact=True).click()
     page.locator(f"#roster-row-{ana.id}").get_by_text("Saved: Late").wait_for()
+    _htmx_idle(page)
     page.locator(f"#roster-row-{ben.id}").get_by_text("Present", exact=True).click()
     page.locator(f"#roster-row-{ben.id}").get_by_text("Saved: Present").wait_for()
     assert page.url == url_before  # updated in place, no reload
@@ -40,7 +45,9 @@ def test_facilitator_marks_attendance_in_place_on_a_phone(page):
         assert dict(Attendance.objects.values_list("person__full_name", "status")) == {
             "Ana Alvarez": "late", "Ben Brooks": "present"}
 
-    # Keyboard: arrow keys move within a person's statuses and save the new one.
+    # Keyboard: arrow keys move within a person's statuses and save the new one
+    # (once htmx has finished swapping and settling the previous answer).
+    _htmx_idle(page)
     page.locator(f"#status-{ben.id}-present").focus()
     page.keyboard.press("ArrowRight")
     page.locator(f"#roster-row-{ben.id}").get_by_text("Saved: Late").wait_for()
