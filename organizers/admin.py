@@ -75,4 +75,8 @@ class OrganizerAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
+        # The slug is in every address of the organizer: only platform superusers change it.
         return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}

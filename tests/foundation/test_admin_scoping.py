@@ -145,3 +145,10 @@ def test_list_filters_do_not_name_other_organizers(world, client_for):
     world["b"].save()
     html = client_for(member(world["a"], Role.STAFF)).get("/admin/cohorts/program/").content.decode()
     assert "Unlisted Partner Org" not in html
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.STAFF])
+def test_organizer_settings_page_opens_for_its_admins_and_staff(world, client_for, role):
+    response = client_for(member(world["a"], role)).get(f"/admin/organizers/organizer/{world['a'].pk}/change/")
+    assert response.status_code == 200
+    assert world["a"].slug.encode() in response.content  # shown, read-only
