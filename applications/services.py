@@ -398,6 +398,19 @@ def start_run(*, call: ApplicationCall, kind: str, by, seed: int | None = None) 
     return run
 
 
+# A queued run no worker has picked up after this long had its enqueue lost (broker
+# down at commit); the sweep hands it out again. Solving is idempotent per run.
+RUN_ENQUEUE_LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def stalled_runs(*, now=None):
+    """Runs still queued long after they were started, across organizers (ids only)."""
+    now = now or timezone.now()
+    return SelectionRun.objects.filter(
+        status=SelectionRun.Status.QUEUED, created_at__lt=now - RUN_ENQUEUE_LOST_AFTER
+    ).values_list("id", "organizer_id")
+
+
 def _enqueue_run(run: SelectionRun) -> None:
     from .tasks import execute_selection_run
 

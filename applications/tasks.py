@@ -21,6 +21,16 @@ def fill_vacancies_task(call_id: int, organizer_id: int) -> str:
 
 
 @shared_task
+def resume_stalled_runs() -> int:
+    """Re-enqueue selection runs whose enqueue was lost; run by beat."""
+    with scopes_disabled():  # across organizers, filtered by status and age only
+        stalled = list(services.stalled_runs())
+    for run_id, organizer_id in stalled:
+        execute_selection_run.delay(run_id, organizer_id)
+    return len(stalled)
+
+
+@shared_task
 def expire_offers() -> int:
     """Close offers past their deadline (each triggers a replacement); run by beat."""
     with scopes_disabled():  # across organizers, filtered by status and deadline only

@@ -197,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
 # Applications: close expired offers (each triggers a replacement) and purge demographic
 # answers past their retention.
 CELERY_BEAT_SCHEDULE["applications-expire-offers"] = {"task": "applications.tasks.expire_offers", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["applications-resume-stalled-runs"] = {
+    "task": "applications.tasks.resume_stalled_runs", "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["applications-purge-demographics"] = {
     "task": "applications.tasks.purge_demographics", "schedule": 3600.0,
 }

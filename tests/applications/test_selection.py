@@ -252,3 +252,23 @@ def test_a_run_left_running_by_a_dead_worker_is_solved_on_redelivery(organizer):
     assert first.selected_references == again.selected_references and len(first.selected_references) == 4
     with scopes_disabled():
         assert s.call.audit_entries.filter(action="run_finished").count() == 1
+
+
+def test_a_run_whose_enqueue_was_lost_is_resumed_by_the_sweep(organizer):
+    """Started while the broker was down: the task never left, the sweep sends it again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications import services, tasks
+
+    s = scenario.build(organizer)
+    with scope(organizer=organizer.pk):
+        run = services.start_run(call=s.call, kind="best", by=s.staff, seed=5)  # on_commit never fires here
+        assert tasks.resume_stalled_runs.apply().get() == 0  # a fresh queue is not stalled yet
+        SelectionRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert tasks.resume_stalled_runs.apply().get() == 1
+    with scope(organizer=organizer.pk):
+        run.refresh_from_db()
+    assert run.status == SelectionRun.Status.DONE and len(run.selected_references) == 4
+    assert tasks.resume_stalled_runs.apply().get() == 0
