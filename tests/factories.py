@@ -13,6 +13,8 @@ from django_scopes import scopes_disabled
 from factory.django import DjangoModelFactory
 
 from cohorts.models import (
+    AffinityGroup,
+    AffinityMembership,
     Affiliation,
     Cohort,
     Enrollment,
@@ -165,3 +167,21 @@ class EnrollmentFactory(ScopedFactory):
     person = factory.SubFactory(UserFactory)
     status = Enrollment.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class AffinityGroupFactory(ScopedFactory):
+    class Meta:
+        model = AffinityGroup
+
+    cohort = factory.SubFactory(CohortFactory)
+    organizer = factory.SelfAttribute("cohort.organizer")
+    name = factory.Sequence(lambda n: f"Affinity group {n}")
+
+
+class AffinityMembershipFactory(ScopedFactory):
+    class Meta:
+        model = AffinityMembership
+
+    group = factory.SubFactory(AffinityGroupFactory)
+    organizer = factory.SelfAttribute("group.organizer")
+    person = factory.SubFactory(UserFactory)

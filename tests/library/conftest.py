@@ -11,10 +11,16 @@ from cohorts.models import Enrollment
 from library import services
 from library.models import Resource
 from organizers.roles import Role
-from tests.factories import CohortFactory, EnrollmentFactory, FacilitatorFactory, ProgramFactory, member
-from tests.library.factories import (
+from tests.factories import (
     AffinityGroupFactory,
     AffinityMembershipFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    FacilitatorFactory,
+    ProgramFactory,
+    member,
+)
+from tests.library.factories import (
     CollectionFactory,
     CollectionItemFactory,
     ResourceFactory,

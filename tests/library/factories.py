@@ -1,8 +1,7 @@
 import factory
 
-from cohorts.models import AffinityGroup, AffinityMembership
 from library.models import Collection, CollectionItem, Resource, Topic
-from tests.factories import CohortFactory, OrganizerFactory, ScopedFactory, UserFactory
+from tests.factories import OrganizerFactory, ScopedFactory
 
 
 class TopicFactory(ScopedFactory):
@@ -44,21 +43,3 @@ class CollectionItemFactory(ScopedFactory):
     organizer = factory.SelfAttribute("collection.organizer")
     resource = factory.SubFactory(ResourceFactory, organizer=factory.SelfAttribute("..organizer"))
     position = factory.Sequence(int)
-
-
-class AffinityGroupFactory(ScopedFactory):
-    class Meta:
-        model = AffinityGroup
-
-    cohort = factory.SubFactory(CohortFactory)
-    organizer = factory.SelfAttribute("cohort.organizer")
-    name = factory.Sequence(lambda n: f"Affinity group {n}")
-
-
-class AffinityMembershipFactory(ScopedFactory):
-    class Meta:
-        model = AffinityMembership
-
-    group = factory.SubFactory(AffinityGroupFactory)
-    organizer = factory.SelfAttribute("group.organizer")
-    person = factory.SubFactory(UserFactory)

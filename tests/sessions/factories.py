@@ -6,11 +6,21 @@ import factory
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup, AffinityMembership, Enrollment
+from cohorts.models import Enrollment
 from organizers.roles import Role
 from sessions_app import services
 from sessions_app.models import OfficeHourWindow, Session
-from tests.factories import CohortFactory, OrganizerFactory, EnrollmentFactory, FacilitatorFactory, ScopedFactory, UserFactory, member
+from tests.factories import (
+    AffinityGroupFactory,
+    AffinityMembershipFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    FacilitatorFactory,
+    OrganizerFactory,
+    ScopedFactory,
+    UserFactory,
+    member,
+)
 
 
 class SessionFactory(ScopedFactory):
@@ -25,15 +35,6 @@ class SessionFactory(ScopedFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     location = "Room 1"
     video_url = "https://video.example/secret-room"
-
-
-class AffinityGroupFactory(ScopedFactory):
-    class Meta:
-        model = AffinityGroup
-
-    cohort = factory.SubFactory(CohortFactory)
-    organizer = factory.SelfAttribute("cohort.organizer")
-    name = factory.Sequence(lambda n: f"Group {n}")
 
 
 class OfficeHourWindowFactory(ScopedFactory):
@@ -64,8 +65,7 @@ def facilitator_of(cohort):
 
 
 def join_group(group, person):
-    with scopes_disabled():
-        return AffinityMembership.objects.create(organizer=group.organizer, group=group, person=person)
+    return AffinityMembershipFactory(group=group, person=person)
 
 
 def publish(window):
