@@ -17,23 +17,13 @@ from django.utils.html import escape
 from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup, AffinityMembership, Enrollment
-from organizers.models import Membership
-from organizers.roles import STAFF_ROLES
+from organizers.selectors import is_staff_at
 
 from .models import Bookmark, Collection, CollectionItem, Resource
 
 # Enrollment statuses that make someone a participant for the library.
 PARTICIPANT_STATUSES = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED, Enrollment.Status.OFFERED)
 SEARCH_CONFIG = "english"
-
-
-def is_library_staff(*, organizer, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    with scopes_disabled():
-        return Membership.objects.filter(organizer_id=organizer.id, user_id=user.id, role__in=STAFF_ROLES).exists()
 
 
 def _participations(*, organizer, user) -> QuerySet[Enrollment]:
@@ -56,7 +46,7 @@ def visible_resources(*, organizer, user, staff: bool | None = None) -> QuerySet
     `staff`: pass `request.access.is_staff` to save a query; computed when None.
     """
     if staff is None:
-        staff = is_library_staff(organizer=organizer, user=user)
+        staff = is_staff_at(user, organizer.id)
     with scopes_disabled():
         resources = Resource.objects.filter(organizer_id=organizer.id)
         published = Q(status=Resource.Status.PUBLISHED)

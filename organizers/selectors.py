@@ -39,6 +39,11 @@ def staff_organizer_ids(user) -> list[int]:
     return sorted({m.organizer_id for m in memberships_of(user) if m.role in STAFF_ROLES})
 
 
+def is_staff_at(user, organizer_id: int) -> bool:
+    """Admin or staff of this organizer (or a platform superuser), from the cached memberships."""
+    return user.is_authenticated and (user.is_superuser or organizer_id in staff_organizer_ids(user))
+
+
 def access_of(user, organizer: Organizer) -> OrganizerAccess:
     if not user.is_authenticated:
         return OrganizerAccess(organizer_id=organizer.id)

@@ -21,7 +21,7 @@ from cohorts.models import (
     Organization,
     Team,
 )
-from organizers.selectors import staff_organizer_ids
+from organizers.selectors import is_staff_at, memberships_of, staff_organizer_ids
 
 from .models import (
     Attendance,
@@ -67,16 +67,11 @@ def facilitated_cohort_ids(user) -> set[int]:
     )
 
 
-def is_staff_of(user, organizer_id: int) -> bool:
-    return user.is_authenticated and (user.is_superuser or organizer_id in staff_organizer_ids(user))
-
-
 def knows_organizer(user, organizer) -> bool:
     """Anyone with a reason to have pages here: a member, or someone enrolled, delegated or granted.
 
     Everyone else (e.g. another organizer's staff) gets 404 on this organizer's pages.
     """
-    from organizers.selectors import memberships_of
 
     if not user.is_authenticated:
         return False
@@ -102,7 +97,7 @@ def can_run_session(user, session: Session) -> bool:
     """Record attendance and notes: the organizer's staff, the cohort's facilitators, the session's facilitators."""
     if not user.is_authenticated:
         return False
-    if is_staff_of(user, session.organizer_id) or session.facilitators.filter(user=user).exists():
+    if is_staff_at(user, session.organizer_id) or session.facilitators.filter(user=user).exists():
         return True
     if session.affinity_group_id:
         # Who is in an affinity group is for its own facilitators, not every facilitator of the cohort.
@@ -349,7 +344,7 @@ def may_book_office_hours(user, window: OfficeHourWindow) -> bool:
     """Participants of the organizer's programs (or of the window's program) and staff."""
     if not user.is_authenticated:
         return False
-    if is_staff_of(user, window.organizer_id):
+    if is_staff_at(user, window.organizer_id):
         return True
     with scopes_disabled():
         enrollments = Enrollment.objects.filter(person=user, organizer_id=window.organizer_id, status__in=ACTIVE_ENROLLMENT)
@@ -407,7 +402,7 @@ def can_handle_assistance(user, access, request_obj: AssistanceRequest) -> bool:
 
 
 def can_see_affinity_group(user, group: AffinityGroup) -> bool:
-    if is_staff_of(user, group.organizer_id):
+    if is_staff_at(user, group.organizer_id):
         return True
     return group.members.filter(id=user.id).exists() or group.facilitators.filter(user=user).exists()
 

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
 from notifications.services import notify
+from organizers.selectors import is_staff_at
 
 from . import ics, selectors
 from .models import (
@@ -447,7 +448,7 @@ def hash_token(token: str) -> str:
 def create_calendar_feed(*, user, cohort: Cohort | None = None) -> str:
     """Make a new private feed (revoking the previous one of the same kind); returns the token once."""
     if cohort is not None and not (
-        selectors.is_enrolled(user, cohort) or selectors.is_staff_of(user, cohort.organizer_id)
+        selectors.is_enrolled(user, cohort) or is_staff_at(user, cohort.organizer_id)
         or selectors.facilitates_cohort(user, cohort)
     ):
         raise SessionsError("Cohort feeds are for people enrolled in the cohort and its staff.")
@@ -472,7 +473,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
         sessions = selectors.visible_sessions(user).select_related("cohort__program", "organizer")
         if feed.cohort_id:
             cohort = feed.cohort
-            allowed = (selectors.is_enrolled(user, cohort) or selectors.is_staff_of(user, cohort.organizer_id)
+            allowed = (selectors.is_enrolled(user, cohort) or is_staff_at(user, cohort.organizer_id)
                        or selectors.facilitates_cohort(user, cohort))
             if not allowed:
                 return None
