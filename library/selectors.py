@@ -22,7 +22,7 @@ from organizers.selectors import is_staff_at
 from .models import Bookmark, Collection, CollectionItem, Resource
 
 # Enrollment statuses that make someone a participant for the library.
-PARTICIPANT_STATUSES = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED, Enrollment.Status.OFFERED)
+PARTICIPANT_STATUSES = Enrollment.SEAT_HOLDING  # confirmed, offered or completed
 SEARCH_CONFIG = "english"
 
 

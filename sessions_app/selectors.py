@@ -72,7 +72,6 @@ def knows_organizer(user, organizer) -> bool:
 
     Everyone else (e.g. another organizer's staff) gets 404 on this organizer's pages.
     """
-
     if not user.is_authenticated:
         return False
     if user.is_superuser or any(m.organizer_id == organizer.id for m in memberships_of(user)):
