@@ -13,9 +13,15 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from core.prepared import PreparedQuery
+
 from .models import Organizer
 from .roles import NO_ACCESS
 from .selectors import access_of, staff_organizer_ids
+
+
+# Every organizer page starts with this lookup; prepared once per process (core.prepared).
+_organizer_by_slug = PreparedQuery(lambda slug: Organizer.objects.filter(slug=slug)[:1], params={"slug": str})
 
 
 class OrganizerMiddleware:
@@ -32,9 +38,10 @@ class OrganizerMiddleware:
 
         slug = match.kwargs.get("organizer_slug") if match else None
         if slug is not None:
-            organizer = Organizer.objects.filter(slug=slug).first()
-            if organizer is None:
+            found = _organizer_by_slug.run(slug=slug)
+            if not found:
                 raise Http404("No such organizer.")
+            organizer = found[0]
             request.organizer = organizer
             request.access = access_of(request.user, organizer)
             if not organizer.is_published and not request.access.is_member:

@@ -80,6 +80,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    # core.prepared asks PostgreSQL to prepare the few hottest reads. psycopg prepares
+    # nothing at all while the threshold is None (Django's default); a threshold no
+    # query reaches prepares exactly those that ask. Django's own queries bind on the
+    # client and are never prepared. Behind a transaction-mode pooler, set
+    # DJANGO_DB_PREPARE=0 (core.prepared then runs them unprepared).
+    if env.bool("DJANGO_DB_PREPARE", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 # Services open their own short transactions; see DESIGN.md "Transactions".
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

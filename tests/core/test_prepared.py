@@ -1,0 +1,112 @@
+"""core.prepared: SQL the ORM writes once, run with new values, scoped like a manager."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+from django_scopes import ScopeError, scope, scopes_disabled
+
+from cohorts.models import Cohort, Enrollment, Module, Program
+from core.prepared import PreparedQuery
+from tests.conftest import on_postgres
+from tests.factories import CohortFactory, EnrollmentFactory, FacilitatorFactory, ModuleFactory, ProgramFactory
+
+cohorts_of_program = PreparedQuery(
+    lambda organizer_id, program_id: Cohort.objects.filter(organizer_id=organizer_id, program_id=program_id)
+    .annotate(confirmed=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.CONFIRMED)))
+    .order_by("starts_on", "id"),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+program_titles = PreparedQuery(
+    lambda organizer_id, slug: Program.objects.filter(organizer_id=organizer_id, slug=slug).values_list("id", "title"),
+    params={"organizer_id": int, "slug": str}, tenant="organizer_id",
+)
+
+
+def test_rows_match_the_orm_with_annotations_and_field_conversions(organizer):
+    program = ProgramFactory(organizer=organizer)
+    later = CohortFactory(program=program, starts_on=dt.date(2027, 3, 1), time_zone="Europe/Amsterdam")
+    sooner = CohortFactory(program=program, starts_on=dt.date(2027, 1, 1))
+    EnrollmentFactory(cohort=later)
+    EnrollmentFactory(cohort=later)
+    EnrollmentFactory(cohort=later, status=Enrollment.Status.WAITLISTED)
+    CohortFactory(program=ProgramFactory(organizer=organizer))  # another program's run stays out
+
+    with scope(organizer=organizer.id):
+        rows = cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+        again = cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+    assert [c.pk for c in rows] == [sooner.pk, later.pk] == [c.pk for c in again]
+    assert [c.confirmed for c in rows] == [0, 2]
+    assert rows[1].starts_on == dt.date(2027, 3, 1)
+    assert str(rows[1].time_zone) == "Europe/Amsterdam"  # the field's own converter ran
+    assert rows[1]._state.adding is False and rows[1]._state.db == "default"
+
+
+def test_values_list_rows_and_string_parameters(organizer):
+    program = ProgramFactory(organizer=organizer, title="Equity in Leadership", slug="equity")
+    ProgramFactory(organizer=organizer, title="Other", slug="other")
+    with scope(organizer=organizer.id):
+        assert program_titles.run(organizer_id=organizer.id, slug="equity") == [(program.id, "Equity in Leadership")]
+        assert program_titles.run(organizer_id=organizer.id, slug="nothing-here") == []
+
+
+def test_another_organizers_rows_stay_out_and_the_scope_is_enforced(organizer, other_organizer):
+    mine = ProgramFactory(organizer=organizer, slug="shared-slug")
+    ProgramFactory(organizer=other_organizer, slug="shared-slug")
+    with scope(organizer=organizer.id):
+        assert [row[0] for row in program_titles.run(organizer_id=organizer.id, slug="shared-slug")] == [mine.id]
+        with pytest.raises(ScopeError):  # asking for another organizer's rows inside this one's scope
+            program_titles.run(organizer_id=other_organizer.id, slug="shared-slug")
+    with pytest.raises(ScopeError):  # no scope at all: fail closed, like the scoped managers
+        program_titles.run(organizer_id=organizer.id, slug="shared-slug")
+    with scopes_disabled():
+        assert len(program_titles.run(organizer_id=other_organizer.id, slug="shared-slug")) == 1
+
+
+def test_wrong_arguments_are_refused(organizer):
+    with scope(organizer=organizer.id):
+        with pytest.raises(TypeError):
+            program_titles.run(organizer_id=organizer.id)
+        with pytest.raises(TypeError):
+            program_titles.run(organizer_id=str(organizer.id), slug="x")
+
+
+@pytest.mark.parametrize("build, complaint", [
+    (lambda organizer_id, title: Program.objects.filter(organizer_id=organizer_id, title__icontains=title),
+     "transformed"),
+    (lambda organizer_id, title: Program.objects.filter(organizer_id=organizer_id).prefetch_related("modules"),
+     "prefetch"),
+    (lambda organizer_id, title: Module.objects.filter(organizer_id=organizer_id, title=title)
+     .select_related("program"), "select_related"),
+    (lambda organizer_id, title: Program.objects.filter(organizer_id=organizer_id), "do not reach the SQL"),
+])
+def test_queries_it_cannot_run_faithfully_are_refused_when_first_run(organizer, build, complaint):
+    query = PreparedQuery(build, params={"organizer_id": int, "title": str}, tenant="organizer_id")
+    with scope(organizer=organizer.id), pytest.raises(ImproperlyConfigured, match=complaint):
+        query.run(organizer_id=organizer.id, title="Equity")
+
+
+def test_each_run_is_one_query_in_djangos_log(organizer):
+    program = ProgramFactory(organizer=organizer)
+    with scope(organizer=organizer.id), CaptureQueriesContext(connection) as queries:
+        cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+        cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+    assert len(queries) == 2
+    assert all('"cohorts_cohort"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_statement_is_prepared_on_the_server(organizer):
+    assert on_postgres()
+    program = ProgramFactory(organizer=organizer)
+    ModuleFactory(program=program)
+    FacilitatorFactory(organizer=organizer)
+    with scope(organizer=organizer.id):
+        cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "cohorts_cohort"' in s and "$1" in s for s in statements), statements
