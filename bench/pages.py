@@ -257,7 +257,10 @@ def main() -> int:
         django.setup()
         call_command("migrate", verbosity=0)
         organizer_slug, program_slug = _seed(args.programs)
-        from django.db import connections
+        from django.db import connection, connections
+
+        with connection.cursor() as cursor:  # planner statistics, as autovacuum keeps them in production
+            cursor.execute("ANALYZE")
 
         connections.close_all()
 

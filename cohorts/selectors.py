@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import Cohort, Enrollment, Module, Program
+from core.prepared import PreparedQuery
+
+from .models import Cohort, Enrollment, Facilitator, Module, PlanningPartner, Program
 
 WHEN_CHOICES = {"upcoming": "Upcoming", "open": "Open for registration"}
 
@@ -20,74 +22,136 @@ def _seat_counts() -> dict:
     }
 
 
-def _open_now(now: datetime) -> Q:
+def published_cohorts(organizer) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(organizer=organizer, is_published=True)
+
+
+# The catalog and program pages are the busiest public pages, so their reads are
+# prepared once per process (core.prepared): each costs one round trip, not the
+# building of a queryset. Each filters by organizer and is checked against the scope.
+_published_programs = PreparedQuery(
+    lambda organizer_id: Program.objects.filter(organizer_id=organizer_id, status=Program.Status.PUBLISHED)
+    .order_by("title", "id"),
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+_published_program = PreparedQuery(
+    lambda organizer_id, slug: Program.objects.filter(
+        organizer_id=organizer_id, slug=slug, status=Program.Status.PUBLISHED
+    ).order_by("id")[:1],
+    params={"organizer_id": int, "slug": str}, tenant="organizer_id",
+)
+
+
+def _runs(**where) -> QuerySet[Cohort]:
+    """Published cohorts with their seats taken and, for application-mode ones, their call."""
     return (
-        Q(enrollment_mode=Cohort.EnrollmentMode.OPEN, registration_closed=False)
-        & (Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
-        & (Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+        Cohort.objects.filter(is_published=True, **where)
+        .annotate(
+            **_seat_counts(),
+            call_id=F("application_call__id"),
+            call_opens_at=F("application_call__opens_at"),
+            call_deadline=F("application_call__deadline"),
+        )
+        .order_by("starts_on", "title", "id")
     )
 
 
-def published_cohorts(organizer) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(organizer=organizer, is_published=True)
+_runs_of_published_programs = PreparedQuery(
+    lambda organizer_id: _runs(organizer_id=organizer_id, program__status=Program.Status.PUBLISHED),
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+_runs_of_program = PreparedQuery(
+    lambda organizer_id, program_id: _runs(organizer_id=organizer_id, program_id=program_id),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+_modules_of_program = PreparedQuery(
+    lambda organizer_id, program_id: Module.objects.filter(organizer_id=organizer_id, program_id=program_id)
+    .order_by("order", "id"),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+_facilitators_of_program = PreparedQuery(
+    lambda organizer_id, program_id: Facilitator.objects.filter(organizer_id=organizer_id, programs__id=program_id)
+    .order_by("name", "id"),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+_module_facilitator_names = PreparedQuery(
+    lambda organizer_id, program_id: Module.facilitators.through.objects.filter(
+        module__organizer_id=organizer_id, module__program_id=program_id
+    ).order_by("facilitator__name", "facilitator_id").values_list("module_id", "facilitator__name"),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+_partners_of_program = PreparedQuery(
+    lambda organizer_id, program_id: PlanningPartner.objects.filter(organizer_id=organizer_id, program_id=program_id),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+
+
+def _is_open_now(cohort: Cohort, now: datetime) -> bool:
+    return (
+        cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
+        and not cohort.registration_closed
+        and (cohort.registration_opens_at is None or cohort.registration_opens_at <= now)
+        and (cohort.registration_closes_at is None or cohort.registration_closes_at > now)
+    )
+
+
+def _attach(organizer, program: Program, runs: list[Cohort]) -> None:
+    # Every row here belongs to `organizer` and `program`; setting them saves joins.
+    program.runs = runs
+    for cohort in runs:
+        cohort.organizer = organizer
+        cohort.program = program
 
 
 def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None = None) -> list[Program]:
     """Published programs of one organizer, each with its published cohorts (and their seats taken).
 
     `kind`: one of Program.Kind; `when`: "upcoming" (a cohort starts today or later)
-    or "open" (a cohort takes registrations now). Two queries.
+    or "open" (a cohort takes registrations now). Two queries, whatever the filters:
+    an organizer publishes tens of programs, so filtering them here costs less than
+    a query per filter combination.
     """
     now = now or timezone.now()
-    programs = Program.objects.filter(organizer=organizer, status=Program.Status.PUBLISHED)
+    programs = _published_programs.run(organizer_id=organizer.id)
+    runs: dict[int, list[Cohort]] = {program.id: [] for program in programs}
+    for cohort in _runs_of_published_programs.run(organizer_id=organizer.id):
+        runs[cohort.program_id].append(cohort)
+    for program in programs:
+        _attach(organizer, program, runs[program.id])
     if kind in Program.Kind.values:
-        programs = programs.filter(kind=kind)
-    cohorts = published_cohorts(organizer)
+        programs = [p for p in programs if p.kind == kind]
     if when == "upcoming":
-        upcoming = cohorts.filter(starts_on__gte=timezone.localdate(now))
-        programs = programs.filter(Exists(upcoming.filter(program=OuterRef("pk"))))
+        today = timezone.localdate(now)
+        programs = [p for p in programs if any(c.starts_on and c.starts_on >= today for c in p.runs)]
     elif when == "open":
-        programs = programs.filter(Exists(cohorts.filter(_open_now(now), program=OuterRef("pk"))))
-    cohort_rows = cohorts.annotate(**_seat_counts()).order_by("starts_on", "title")
-    result = list(programs.order_by("title").prefetch_related(Prefetch("cohorts", queryset=cohort_rows, to_attr="runs")))
-    _same_organizer(organizer, [cohort for program in result for cohort in program.runs])
-    return result
-
-
-def _same_organizer(organizer, cohorts) -> None:
-    # Every row here belongs to `organizer`; setting it saves a join of its many columns.
-    for cohort in cohorts:
-        cohort.organizer = organizer
+        programs = [p for p in programs if any(_is_open_now(c, now) for c in p.runs)]
+    return programs
 
 
 def program_page(organizer, *, slug: str) -> Program | None:
     """One published program with everything its page shows, in a fixed number of queries.
 
-    `program.module_list` holds the program's shared modules and those of its published
-    cohorts (each with `cohort_title`); `program.runs` its published cohorts with seats taken.
+    `program.runs`: its published cohorts with seats taken; `program.module_list`: its
+    shared modules and those of its published cohorts (each with `cohort_title` and
+    `facilitator_names`); `program.facilitator_list`, `program.partner_list`.
     """
-    cohort_rows = (
-        published_cohorts(organizer).annotate(**_seat_counts()).order_by("starts_on", "title")
-    )
-    modules = Module.objects.filter(organizer=organizer).prefetch_related("facilitators").order_by("order", "id")
-    program = (
-        Program.objects.filter(organizer=organizer, slug=slug, status=Program.Status.PUBLISHED)
-        .prefetch_related(
-            "facilitators",
-            "planning_partners",
-            Prefetch("modules", queryset=modules, to_attr="all_modules"),
-            Prefetch("cohorts", queryset=cohort_rows, to_attr="runs"),
-        )
-        .first()
-    )
-    if program is None:
+    found = _published_program.run(organizer_id=organizer.id, slug=slug)
+    if not found:
         return None
-    _same_organizer(organizer, program.runs)
+    program = found[0]
+    ids = {"organizer_id": organizer.id, "program_id": program.id}
+    _attach(organizer, program, _runs_of_program.run(**ids))
+    program.facilitator_list = _facilitators_of_program.run(**ids)
+    program.partner_list = _partners_of_program.run(**ids)
+    names: dict[int, list[str]] = {}
+    for module_id, name in _module_facilitator_names.run(**ids):
+        names.setdefault(module_id, []).append(name)
     titles = {cohort.pk: cohort.title for cohort in program.runs}
     program.module_list = []
-    for module in program.all_modules:
+    for module in _modules_of_program.run(**ids):
         if module.cohort_id is None or module.cohort_id in titles:
             module.cohort_title = titles.get(module.cohort_id, "")
+            module.facilitator_names = names.get(module.id, [])
             program.module_list.append(module)
     return program
 

@@ -76,7 +76,7 @@ class TeamRegistration:
 def registration_problem(cohort: Cohort, *, now: datetime | None = None) -> str | None:
     """Why nobody can register for this cohort right now, or None when registration is open."""
     now = now or timezone.now()
-    contact = _contact_line(cohort)
+    contact = contact_line(cohort)
     if cohort.program.status != Program.Status.PUBLISHED or not cohort.is_published:
         return "This cohort is not open for registration."
     if cohort.registration_closed:
@@ -94,7 +94,7 @@ def registration_problem(cohort: Cohort, *, now: datetime | None = None) -> str 
     return None
 
 
-def _contact_line(cohort: Cohort) -> str:
+def contact_line(cohort: Cohort) -> str:
     name = cohort.contact_name or cohort.organizer.contact_name
     email = cohort.contact_email or cohort.organizer.contact_email
     if not (name or email):
@@ -527,7 +527,7 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
         "enrollment_url": _absolute(reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk})),
         "offer_url": _absolute(reverse("me:offer", kwargs={"enrollment_id": enrollment.pk})),
         "offer_expires_at": _when(enrollment.offer_expires_at, cohort.time_zone) if enrollment.offer_expires_at else "",
-        "contact": _contact_line(cohort).strip(),
+        "contact": contact_line(cohort).strip(),
     }
     notify(
         organizer=cohort.organizer,

@@ -1,7 +1,5 @@
 """Catalog pages of one organizer and a person's own programs under /me/."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,57 +10,9 @@ from django_scopes import scope
 
 from organizers.permissions import organizer_view
 
-from . import selectors, services
+from . import display, selectors, services
 from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
 from .models import Cohort, Enrollment
-
-
-@dataclass
-class CohortRow:
-    """What the program page says about one cohort: seats, and how to join."""
-
-    cohort: Cohort
-    seats_left: int | None
-    registration_problem: str | None
-
-    @property
-    def can_register(self) -> bool:
-        return self.registration_problem is None
-
-    @property
-    def status_label(self) -> str:
-        """A few words for the catalog: can I still join, and how."""
-        cohort = self.cohort
-        if self.can_register:
-            if self.seats_left is None:
-                return "open for registration"
-            if self.seats_left:
-                return f"{self.seats_left} seat{'s' if self.seats_left != 1 else ''} left"
-            return "full — waitlist open"
-        if cohort.registration_closed:
-            return "registration closed"
-        if cohort.ends_on and cohort.ends_on < timezone.localdate():
-            return "ended"
-        if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
-            return "by application"
-        if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:
-            return "by invitation only"
-        if cohort.registration_opens_at and cohort.registration_opens_at > timezone.now():
-            return "registration opens soon"
-        return "registration closed"
-
-    @property
-    def dates(self) -> str:
-        start, end = self.cohort.starts_on, self.cohort.ends_on
-        if not start:
-            return ""
-        text = f"{start.day} {start:%b %Y}"
-        return f"{text} – {end.day} {end:%b %Y}" if end else text
-
-
-def _rows(cohorts) -> list[CohortRow]:
-    now = timezone.now()
-    return [CohortRow(c, selectors.seats_left(c), services.registration_problem(c, now=now)) for c in cohorts]
 
 
 @organizer_view(login=False)
@@ -71,10 +21,13 @@ def catalog(request, organizer_slug: str):
     kind = when = ""
     if form.is_valid():
         kind, when = form.cleaned_data["kind"], form.cleaned_data["when"]
-    programs = selectors.catalog(request.organizer, kind=kind, when=when)
-    for program in programs:
-        program.rows = _rows(program.runs)
-    return render(request, "cohorts/catalog.html", {"programs": programs, "form": form, "filtered": bool(kind or when)})
+    now = timezone.now()
+    programs = selectors.catalog(request.organizer, kind=kind, when=when, now=now)
+    cards = display.catalog_cards(programs, organizer_slug=organizer_slug, now=now, today=timezone.localdate(now))
+    return render(request, "cohorts/catalog.html", {
+        "cards": cards, "options": display.filter_options(form), "filtered": bool(kind or when),
+        "filter_error": form.is_bound and not form.is_valid(),
+    })
 
 
 @organizer_view(login=False)
@@ -82,7 +35,8 @@ def program_detail(request, organizer_slug: str, program_slug: str):
     program = selectors.program_page(request.organizer, slug=program_slug)
     if program is None:
         raise Http404("No such program.")
-    return render(request, "cohorts/program_detail.html", {"program": program, "rows": _rows(program.runs)})
+    rows = display.cohort_rows(program, organizer_slug=organizer_slug, now=timezone.now())
+    return render(request, "cohorts/program_detail.html", {"program": program, "rows": rows})
 
 
 def _cohort_or_404(request, program_slug: str, cohort_slug: str) -> Cohort:

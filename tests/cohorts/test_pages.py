@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -146,3 +145,42 @@ def test_modules_of_an_unpublished_cohort_stay_hidden(organizer, client_for):
     page = client_for(None).get(program_url(program)).content.decode()
     assert "Shared module" in page and "Autumn-only module" in page and "For Autumn" in page
     assert "Secret module" not in page and "Draft run" not in page
+
+
+def test_application_mode_cohorts_link_to_their_own_call(organizer, client_for):
+    from tests.applications.factories import CallFactory
+
+    program = ProgramFactory(organizer=organizer, title="Equity in Leadership")
+    now = timezone.now()
+    open_call = CallFactory(cohort=CohortFactory(program=program, title="Open call run",
+                                                 enrollment_mode=Cohort.EnrollmentMode.APPLICATION),
+                            deadline=now + dt.timedelta(days=10))
+    CallFactory(cohort=CohortFactory(program=program, title="Past call run",
+                                     enrollment_mode=Cohort.EnrollmentMode.APPLICATION),
+                deadline=now - dt.timedelta(days=1))
+    CallFactory(cohort=CohortFactory(program=program, title="Future call run",
+                                     enrollment_mode=Cohort.EnrollmentMode.APPLICATION),
+                opens_at=now + dt.timedelta(days=5))
+    CohortFactory(program=program, title="No call yet run", enrollment_mode=Cohort.EnrollmentMode.APPLICATION)
+    client = client_for(None)
+
+    page = client.get(program_url(program)).content.decode()
+    apply = reverse("applications:apply", kwargs={"organizer_slug": organizer.slug, "call_id": open_call.pk})
+    assert page.count("/apply/") == 1 and f'href="{apply}"' in page
+    assert "Applications close " in page and "Applications closed " in page and "Applications open " in page
+    assert "Applications are not open yet." in page
+    assert reverse("applications:home", kwargs={"organizer_slug": organizer.slug}) + '" class="btn' not in page
+
+    catalog = client.get(catalog_url(organizer)).content.decode()
+    for line in ["Open call run", "applications open", "Past call run", "applications closed",
+                 "Future call run", "applications open soon", "No call yet run", "by application"]:
+        assert line in catalog, line
+    # The call's page is where the link leads: it answers, and shows the form.
+    assert client_for(UserFactory()).get(apply).status_code == 200
+
+
+def test_an_unknown_filter_says_so_and_shows_every_program(organizer, client_for):
+    ProgramFactory(organizer=organizer, title="Open series")
+    page = client_for(None).get(catalog_url(organizer, kind="nonsense")).content.decode()
+    assert "Open series" in page
+    assert "not one of the choices" in page

@@ -1,0 +1,135 @@
+"""What the catalog and program pages say about each program and cohort.
+
+Computed once per request in Python and handed to the templates as plain dicts: the
+template engine tries `row["x"]` before `row.x`, so a dict is its cheapest lookup,
+and the catalog prints a card per program and a line per cohort (bench/pages.py
+measures what that costs against a bare view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from django.urls import reverse
+
+from applications.models import ApplicationCall
+from organizers.templatetags.praxis import local_time
+
+from . import selectors, services
+from .models import Cohort, Program
+
+
+def dates(cohort: Cohort) -> str:
+    start, end = cohort.starts_on, cohort.ends_on
+    if not start:
+        return ""
+    text = f"{start.day} {start:%b %Y}"
+    return f"{text} – {end.day} {end:%b %Y}" if end else text
+
+
+def _url_for_slug(name: str, organizer_slug: str, **fixed) -> Callable[[str], str]:
+    """reverse() once per page instead of once per row: the slug is the only part of
+    the path that differs between rows, and slugs need no quoting."""
+    marker = "slug-of-the-row"
+    kwargs = {"organizer_slug": organizer_slug, **fixed}
+    last = "cohort_slug" if "program_slug" in fixed else "program_slug"
+    head, _, tail = reverse(name, kwargs={**kwargs, last: marker}).rpartition(marker)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+def _application_call(cohort: Cohort) -> ApplicationCall | None:
+    """The cohort's call, from the columns the selectors annotate (no query)."""
+    if cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or cohort.call_id is None:
+        return None
+    return ApplicationCall(id=cohort.call_id, cohort=cohort, opens_at=cohort.call_opens_at,
+                           deadline=cohort.call_deadline)
+
+
+def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
+    """(short label for the catalog, sentence for the program page) of an application-mode cohort."""
+    if cohort.registration_closed:
+        return "applications closed", services.registration_problem(cohort, now=now) or ""
+    call = _application_call(cohort)
+    if call is None:
+        return "by application", "Applications are not open yet." + services.contact_line(cohort)
+    if call.is_open(now):
+        closes = f" Applications close {local_time(call.deadline)}." if call.deadline else ""
+        return "applications open", "Participants are selected from the applications received." + closes
+    if call.opens_at and now < call.opens_at:
+        return "applications open soon", f"Applications open {local_time(call.opens_at)}."
+    return "applications closed", (
+        f"Applications closed {local_time(call.deadline)}." if call.deadline else "Applications are closed."
+    ) + services.contact_line(cohort)
+
+
+def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now: datetime, today: date) -> str:
+    """A few words for the catalog: can I still join, and how."""
+    if problem is None:
+        if seats_left is None:
+            return "open for registration"
+        if seats_left:
+            return f"{seats_left} seat{'s' if seats_left != 1 else ''} left"
+        return "full — waitlist open"
+    if cohort.registration_closed:
+        return "registration closed"
+    if cohort.ends_on and cohort.ends_on < today:
+        return "ended"
+    if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
+        return _application_state(cohort, now)[0]
+    if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:
+        return "by invitation only"
+    if cohort.registration_opens_at and cohort.registration_opens_at > now:
+        return "registration opens soon"
+    return "registration closed"
+
+
+def filter_options(form) -> dict[str, list[dict]]:
+    """The catalog filter's choices with the chosen one marked, for plain <select>s:
+    rendering a form widget costs more than the rest of the page's form put together."""
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {
+        name: [{"value": value, "label": label, "selected": str(value) == chosen.get(name, "")}
+               for value, label in field.choices]
+        for name, field in form.fields.items()
+    }
+
+
+def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime, today: date) -> list[dict]:
+    """A card per program: title, link, kind, summary and a line per cohort."""
+    program_url = _url_for_slug("cohorts:program_detail", organizer_slug)
+    cards = []
+    for program in programs:
+        lines = []
+        for cohort in program.runs:
+            problem = services.registration_problem(cohort, now=now)
+            status = _status(cohort, seats_left=selectors.seats_left(cohort), problem=problem, now=now, today=today)
+            when = dates(cohort)
+            lines.append(f"{cohort.title}: {when} · {status}" if when else f"{cohort.title} · {status}")
+        cards.append({"title": program.title, "url": program_url(program.slug), "kind": program.get_kind_display(),
+                      "summary": program.summary, "lines": lines})
+    return cards
+
+
+def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list[dict]:
+    """The program page's "Dates and how to join" card per cohort."""
+    register_url = _url_for_slug("cohorts:register", organizer_slug, program_slug=program.slug)
+    team_url = _url_for_slug("cohorts:register_team", organizer_slug, program_slug=program.slug)
+    rows = []
+    for cohort in program.runs:
+        seats_left = selectors.seats_left(cohort)
+        problem = services.registration_problem(cohort, now=now)
+        row = {"cohort": cohort, "dates": dates(cohort), "seats_left": seats_left, "can_register": problem is None,
+               "registration_problem": problem, "join_url": "", "join_label": "", "apply_url": ""}
+        if problem is None:
+            row["join_url"] = (team_url if cohort.is_team_cohort else register_url)(cohort.slug)
+            row["join_label"] = ("Register your team" if cohort.is_team_cohort
+                                 else "Join the waitlist" if seats_left == 0 else "Register")
+        elif cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
+            row["registration_problem"] = _application_state(cohort, now)[1]
+            call = _application_call(cohort)
+            if call is not None and not cohort.registration_closed and call.is_open(now):
+                row["apply_url"] = reverse("applications:apply",
+                                           kwargs={"organizer_slug": organizer_slug, "call_id": call.id})
+        rows.append(row)
+    return rows
