@@ -107,10 +107,21 @@ class TeamInline(InheritOrganizer, ScopedTabularInline):
 
 
 class EnrollmentInline(InheritOrganizer, ScopedTabularInline):
+    """Who is in the cohort, at a glance. Registrations are added, cancelled and
+    completed from the Enrollment admin, whose services keep seats and waitlist right."""
+
     model = Enrollment
-    form = EnrollmentForm
     extra = 0
     fields = ["person", "organization", "team", "role", "status", "offer_expires_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "organization", "team", "cohort")
 
 
 @admin.register(Cohort)
@@ -209,34 +220,95 @@ class AffiliationAdmin(OrganizerScopedAdmin):
     list_select_related = ["person", "organization"]
 
 
+def _apply_to_each(modeladmin, request, queryset, service, done: str) -> None:
+    applied, refused = 0, []
+    for enrollment in queryset.select_related("person"):
+        try:
+            service(enrollment=enrollment)
+            applied += 1
+        except services.RegistrationError as error:
+            refused.append(f"{enrollment.person.email}: {error.message}")
+    modeladmin.message_user(request, f"{done} {applied}.", messages.SUCCESS if applied else messages.INFO)
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
 @admin.action(description="Cancel the selected registrations (frees seats and offers them to the waitlist)")
 def cancel_enrollments(modeladmin, request, queryset):
-    cancelled = refused = 0
-    for enrollment in queryset:
-        try:
-            services.cancel_enrollment(enrollment=enrollment)
-            cancelled += 1
-        except services.RegistrationError:
-            refused += 1
-    modeladmin.message_user(request, f"Cancelled {cancelled}; {refused} could not be cancelled.", messages.INFO)
+    _apply_to_each(modeladmin, request, queryset, services.cancel_enrollment, "Cancelled")
+
+
+@admin.action(description="Accept the offered seat on the person's behalf")
+def accept_offers(modeladmin, request, queryset):
+    _apply_to_each(modeladmin, request, queryset, services.accept_offer, "Confirmed")
+
+
+@admin.action(description="Mark the selected confirmed registrations completed")
+def complete_enrollments(modeladmin, request, queryset):
+    _apply_to_each(modeladmin, request, queryset, services.complete_enrollment, "Marked completed:")
+
+
+class EnrollmentAddForm(EnrollmentForm):
+    def clean(self):
+        data = super().clean()
+        cohort, person, team = data.get("cohort"), data.get("person"), data.get("team")
+        if cohort and team and team.cohort_id != cohort.pk:
+            self.add_error("team", "That team belongs to another cohort.")
+        elif cohort and person:
+            problem = services.staff_enrollment_problem(cohort=cohort, person=person,
+                                                        organization=data.get("organization"))
+            if problem:
+                raise forms.ValidationError(problem)
+        return data
 
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(OrganizerScopedAdmin):
+    """Seats change only through the services (register, cancel, offers, complete), so
+    the waitlist moves and people get their emails: the status and its timestamps are
+    shown, never edited; staff use the actions. Adding someone takes a seat the same way
+    (confirmed while one is free, waitlisted after). Cancel instead of deleting."""
+
     form = EnrollmentForm
-    fields = [
-        "organizer", "cohort", "person", "organization", "team", "role", "status", "offer_expires_at",
-        "waitlisted_at", "confirmed_at", "cancelled_at", "completed_at",
-    ]
+    add_form = EnrollmentAddForm
+    seat_fields = ["status", "offer_expires_at", "waitlisted_at", "confirmed_at", "cancelled_at", "completed_at"]
     list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at", "created_at"]
     list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
     search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]
     list_select_related = ["person", "cohort__program", "organization", "team"]
-    actions = [cancel_enrollments]
+    actions = [cancel_enrollments, accept_offers, complete_enrollments]
+
+    def get_fields(self, request, obj=None):
+        common = ["organizer", "cohort", "person", "organization", "team", "role"]
+        return common if obj is None else [*common, *self.seat_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["organizer", "cohort", "person", *self.seat_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        enrollment = services.enroll_by_staff(
+            cohort=obj.cohort, person=obj.person, organization=obj.organization, team=obj.team, role=obj.role
+        )
+        # The admin goes on with `obj` (history entry, redirect, message): make it the saved row.
+        obj.pk, obj.status, obj._state.adding = enrollment.pk, enrollment.status, False
+        if enrollment.status == Enrollment.Status.WAITLISTED:
+            self.message_user(request, "The cohort is full: the person is on the waitlist.", messages.WARNING)
 
 
 class TeamMemberInline(EnrollmentInline):
     fields = ["person", "cohort", "organization", "role", "status"]
+    readonly_fields = fields
 
 
 @admin.register(Team)

@@ -374,6 +374,54 @@ def register_team(
     return result
 
 
+def staff_enrollment_problem(*, cohort: Cohort, person, organization: Organization | None) -> str | None:
+    """Why staff cannot add this person to this cohort, or None. Reads only: the admin
+    form shows it, and enroll_by_staff asks again under the cohort's lock."""
+    return _already_registered(cohort, [person]) or _organization_limit_problem(cohort, organization, 1)
+
+
+def enroll_by_staff(
+    *,
+    cohort: Cohort,
+    person,
+    organization: Organization | None = None,
+    team: Team | None = None,
+    role: str = Enrollment.Role.PARTICIPANT,
+    now: datetime | None = None,
+) -> Enrollment:
+    """Staff add someone (invitation-only cohorts, late additions, a team's new member).
+
+    Staff are not bound by the enrollment mode or the registration window, but they are
+    by the seats: confirmed while one is free, waitlisted after, as for everyone.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        cohort = _locked_cohort(cohort.pk, lock=True)
+        problem = staff_enrollment_problem(cohort=cohort, person=person, organization=organization)
+        if problem:
+            raise RegistrationError(problem)
+        free = _free_seats(cohort)
+        status = Status.CONFIRMED if free is None or free >= 1 else Status.WAITLISTED
+        enrollment = _create_enrollment(
+            cohort, person=person, organization=organization, role=role, status=status, now=now, team=team
+        )
+        _notify_registered(enrollment)
+    return enrollment
+
+
+def complete_enrollment(*, enrollment: Enrollment, now: datetime | None = None) -> Enrollment:
+    """Staff mark that a confirmed participant finished the cohort (the seat stays counted)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status != Status.CONFIRMED:
+            raise RegistrationError("Only confirmed registrations can be marked completed.")
+        enrollment.status = Status.COMPLETED
+        enrollment.completed_at = now
+        enrollment.save(update_fields=["status", "completed_at"])
+    return enrollment
+
+
 def _create_enrollment(cohort, *, person, organization, role, status, now, team=None) -> Enrollment:
     return Enrollment.objects.create(
         organizer=cohort.organizer,

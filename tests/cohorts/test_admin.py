@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from cohorts.models import Cohort, Enrollment, Module, Program
-from tests.factories import CohortFactory, EnrollmentFactory, ModuleFactory, ProgramFactory, UserFactory
+from tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory, UserFactory
 
 MODELS = ["program", "cohort", "module", "facilitator", "organization", "affiliation", "enrollment", "team",
           "moduledelegate", "affinitygroup"]
@@ -80,3 +80,66 @@ def test_cohort_list_counts_confirmed_and_waitlisted(staff_user, organizer, clie
     assert "Autumn run" in page
     with scopes_disabled():
         assert Cohort.objects.filter(pk=cohort.pk).exists() and Program.objects.count() == 1
+
+
+def test_staff_cannot_set_a_status_and_adding_someone_takes_a_seat_through_the_service(staff_user, organizer,
+                                                                                       client_for):
+    from notifications.models import OutboundMessage
+
+    cohort = CohortFactory(program__organizer=organizer, capacity=1,
+                           enrollment_mode=Cohort.EnrollmentMode.INVITATION)
+    first, second = UserFactory(email="first@example.org"), UserFactory(email="second@example.org")
+    client = client_for(staff_user)
+    add = reverse("admin:cohorts_enrollment_add")
+    assert 'name="status"' not in client.get(add).content.decode()
+
+    # A status in the POST is ignored: the seat decides (invitation-only cohorts are filled by staff).
+    for email in ["first@example.org", "second@example.org"]:
+        response = client.post(add, {"organizer": organizer.pk, "cohort": cohort.pk, "person": email,
+                                     "role": "participant", "status": "confirmed"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    with scopes_disabled():
+        assert Enrollment.objects.get(person=first).status == "confirmed"
+        waiting = Enrollment.objects.get(person=second)
+        assert waiting.status == "waitlisted"
+        assert OutboundMessage.objects.filter(organizer=organizer, to_email="second@example.org").exists()
+
+    # The change page shows the status but does not take one.
+    change = reverse("admin:cohorts_enrollment_change", args=[waiting.pk])
+    page = client.get(change).content.decode()
+    assert 'name="status"' not in page and "Waitlisted" in page
+    client.post(change, {"organization": "", "team": "", "role": "team_lead", "status": "confirmed"})
+    with scopes_disabled():
+        waiting.refresh_from_db()
+    assert waiting.status == "waitlisted" and waiting.role == "team_lead"
+
+    # Adding the same person twice is refused on the form, with the reason.
+    response = client.post(add, {"organizer": organizer.pk, "cohort": cohort.pk, "person": "first@example.org",
+                                 "role": "participant"})
+    assert response.status_code == 200 and "already registered for this cohort" in response.content.decode()
+    # Deleting would free a seat without offering it: staff cancel instead.
+    assert client.get(reverse("admin:cohorts_enrollment_delete", args=[waiting.pk])).status_code == 403
+
+
+def test_admin_actions_complete_and_accept_on_behalf_go_through_the_services(staff_user, organizer, client_for):
+    cohort = CohortFactory(program__organizer=organizer, capacity=2)
+    confirmed = EnrollmentFactory(cohort=cohort)
+    offered = EnrollmentFactory(cohort=cohort, status=Enrollment.Status.OFFERED, confirmed_at=None)
+    client = client_for(staff_user)
+    changelist = reverse("admin:cohorts_enrollment_changelist")
+    client.post(changelist, {"action": "complete_enrollments", "_selected_action": [confirmed.pk, offered.pk]})
+    response = client.post(changelist, {"action": "accept_offers", "_selected_action": [offered.pk]}, follow=True)
+    with scopes_disabled():
+        confirmed.refresh_from_db()
+        offered.refresh_from_db()
+    assert confirmed.status == "completed" and confirmed.completed_at is not None
+    assert offered.status == "confirmed"
+    assert "Confirmed 1." in response.content.decode()
+
+
+def test_the_cohort_page_lists_registrations_without_editing_them(staff_user, organizer, client_for):
+    cohort = CohortFactory(program__organizer=organizer)
+    enrollment = EnrollmentFactory(cohort=cohort)
+    page = client_for(staff_user).get(reverse("admin:cohorts_cohort_change", args=[cohort.pk])).content.decode()
+    assert str(enrollment.person) in page and "Confirmed" in page
+    assert 'name="enrollments-0-status"' not in page
