@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 
 from organizers.admin_base import OrganizerScopedAdmin, ScopedStackedInline, ScopedTabularInline, TenantModelForm
 
@@ -292,6 +293,15 @@ class EnrollmentAdmin(OrganizerScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.RegistrationError as error:
+            # The form checked the same rules a moment earlier; only a concurrent
+            # registration (same person, the organization's last place) gets here.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if change:
