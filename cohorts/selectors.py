@@ -86,15 +86,6 @@ _partners_of_program = PreparedQuery(
 )
 
 
-def _is_open_now(cohort: Cohort, now: datetime) -> bool:
-    return (
-        cohort.enrollment_mode == Cohort.EnrollmentMode.OPEN
-        and not cohort.registration_closed
-        and (cohort.registration_opens_at is None or cohort.registration_opens_at <= now)
-        and (cohort.registration_closes_at is None or cohort.registration_closes_at > now)
-    )
-
-
 def _attach(organizer, program: Program, runs: list[Cohort]) -> None:
     # Every row here belongs to `organizer` and `program`; setting them saves joins.
     program.runs = runs
@@ -124,7 +115,7 @@ def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None =
         today = timezone.localdate(now)
         programs = [p for p in programs if any(c.starts_on and c.starts_on >= today for c in p.runs)]
     elif when == "open":
-        programs = [p for p in programs if any(_is_open_now(c, now) for c in p.runs)]
+        programs = [p for p in programs if any(is_open_now(c, now) for c in p.runs)]
     return programs
 
 
