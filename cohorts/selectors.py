@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -29,9 +30,9 @@ def published_cohorts(organizer) -> QuerySet[Cohort]:
 # The catalog and program pages are the busiest public pages, so their reads are
 # prepared once per process (core.prepared): each costs one round trip, not the
 # building of a queryset. Each filters by organizer and is checked against the scope.
-_published_programs = PreparedQuery(
+_published_programs = PreparedQuery(  # for the catalog's cards: the columns they show, and status for registering
     lambda organizer_id: Program.objects.filter(organizer_id=organizer_id, status=Program.Status.PUBLISHED)
-    .order_by("title", "id"),
+    .only("organizer_id", "kind", "title", "slug", "summary", "status").order_by("title", "id"),
     params={"organizer_id": int}, tenant="organizer_id",
 )
 _published_program = PreparedQuery(
@@ -94,29 +95,47 @@ def _attach(organizer, program: Program, runs: list[Cohort]) -> None:
         cohort.program = program
 
 
-def catalog(organizer, *, kind: str = "", when: str = "", now: datetime | None = None) -> list[Program]:
-    """Published programs of one organizer, each with its published cohorts (and their seats taken).
+def catalog_page(
+    organizer, *, kind: str = "", when: str = "", page: str | int | None = None, per_page: int = 25,
+    now: datetime | None = None,
+) -> Page:
+    """One page of an organizer's published programs, each with its published cohorts
+    (and their seats taken) in `program.runs`.
 
     `kind`: one of Program.Kind; `when`: "upcoming" (a cohort starts today or later)
-    or "open" (a cohort takes registrations now). Two queries, whatever the filters:
-    an organizer publishes tens of programs, so filtering them here costs less than
-    a query per filter combination.
+    or "open" (a cohort takes registrations now); `page`: as typed in the address
+    (Paginator.get_page forgives a bad one). Two queries, whatever the filters and the
+    page: an organizer publishes tens of programs, so filtering them here costs less than
+    a query per filter combination; rows become model instances only where needed (a
+    200-program catalog builds 25 programs, not 200).
     """
     now = now or timezone.now()
-    programs = _published_programs.run(organizer_id=organizer.id)
-    runs: dict[int, list[Cohort]] = {program.id: [] for program in programs}
-    for cohort in _runs_of_published_programs.run(organizer_id=organizer.id):
-        runs[cohort.program_id].append(cohort)
-    for program in programs:
-        _attach(organizer, program, runs[program.id])
+    programs = _published_programs.rows(organizer_id=organizer.id)
+    program_id, program_kind = _published_programs.column("id"), _published_programs.column("kind")
     if kind in Program.Kind.values:
-        programs = [p for p in programs if p.kind == kind]
+        programs = [row for row in programs if row[program_kind] == kind]
+    cohort_rows: dict[int, list] = {row[program_id]: [] for row in programs}
+    cohort_program = _runs_of_published_programs.column("program_id")
+    for row in _runs_of_published_programs.rows(organizer_id=organizer.id):
+        cohort_rows.get(row[cohort_program], []).append(row)
+    built: dict[int, Program] = {}
+
+    def program_of(row) -> Program:
+        key = row[program_id]
+        if key not in built:
+            (program,) = _published_programs.instances([row])
+            _attach(organizer, program, _runs_of_published_programs.instances(cohort_rows[key]))
+            built[key] = program
+        return built[key]
+
     if when == "upcoming":
         today = timezone.localdate(now)
-        programs = [p for p in programs if any(c.starts_on and c.starts_on >= today for c in p.runs)]
+        programs = [row for row in programs if any(c.starts_on and c.starts_on >= today for c in program_of(row).runs)]
     elif when == "open":
-        programs = [p for p in programs if any(is_open_now(c, now) for c in p.runs)]
-    return programs
+        programs = [row for row in programs if any(is_open_now(c, now) for c in program_of(row).runs)]
+    result = Paginator(programs, per_page).get_page(page)
+    result.object_list = [program_of(row) for row in result.object_list]
+    return result
 
 
 def program_page(organizer, *, slug: str) -> Program | None:

@@ -14,6 +14,8 @@ from . import display, selectors, services
 from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
 from .models import Cohort, Enrollment
 
+CATALOG_PAGE_SIZE = 25
+
 
 @organizer_view(login=False)
 def catalog(request, organizer_slug: str):
@@ -22,10 +24,15 @@ def catalog(request, organizer_slug: str):
     if form.is_valid():
         kind, when = form.cleaned_data["kind"], form.cleaned_data["when"]
     now = timezone.now()
-    programs = selectors.catalog(request.organizer, kind=kind, when=when, now=now)
-    cards = display.catalog_cards(programs, organizer_slug=organizer_slug, now=now, today=timezone.localdate(now))
+    page = selectors.catalog_page(request.organizer, kind=kind, when=when, page=request.GET.get("page"),
+                                  per_page=CATALOG_PAGE_SIZE, now=now)
+    cards = display.catalog_cards(page.object_list, organizer_slug=organizer_slug, now=now,
+                                  today=timezone.localdate(now))
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(request, "cohorts/catalog.html", {
-        "cards": cards, "options": display.filter_options(form), "filtered": bool(kind or when),
+        "cards": cards, "page": page, "query_string": others.urlencode(),
+        "options": display.filter_options(form), "filtered": bool(kind or when),
         "filter_error": form.is_bound and not form.is_valid(),
     })
 

@@ -80,8 +80,35 @@ class PreparedQuery:
         self._sentinels: dict[str, Any] = {}
 
     def run(self, **values) -> list:
+        """Model instances, `values_list()` tuples or flat values, as the queryset would give."""
+        compiled, alias, rows = self._execute(values)
+        if compiled.shape == "flat":
+            return [row[0] for row in rows]
+        if compiled.shape == "tuples":
+            return [tuple(row) for row in rows]
+        return self._instances(compiled, alias, rows)
+
+    def rows(self, **values) -> list:
+        """The rows, converted but not yet model instances: for a caller that will
+        build only some of them (see `instances` and `column`)."""
+        return list(self._execute(values)[2])
+
+    def instances(self, rows) -> list:
+        """Model instances from rows this query's `rows()` returned."""
+        compiled, alias = self._for_database()
+        return self._instances(compiled, alias, rows)
+
+    def column(self, name: str) -> int:
+        """Where a model field (attname) or an annotation stands in a row."""
+        compiled, _ = self._for_database()
+        annotations = dict(compiled.annotations)
+        if name in annotations:
+            return annotations[name]
+        return compiled.model_slice[0] + compiled.init_list.index(name)
+
+    def _execute(self, values: dict):
         if set(values) != set(self.params):
-            raise TypeError(f"PreparedQuery.run() takes exactly {sorted(self.params)}, got {sorted(values)}")
+            raise TypeError(f"PreparedQuery takes exactly {sorted(self.params)}, got {sorted(values)}")
         for name, kind in self.params.items():
             if not isinstance(values[name], kind) or isinstance(values[name], bool):
                 raise TypeError(f"{name} must be {kind.__name__}, not {type(values[name]).__name__}")
@@ -96,14 +123,12 @@ class PreparedQuery:
             rows = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        if compiled.shape == "flat":
-            return [row[0] for row in rows]
-        if compiled.shape == "tuples":
-            return [tuple(row) for row in rows]
-        return self._instances(compiled, alias, rows)
+        return compiled, alias, rows
 
     @staticmethod
     def _instances(compiled: _Compiled, alias: str, rows) -> list:
+        if compiled.shape != "model":
+            raise TypeError("this PreparedQuery returns values_list() rows, not model instances")
         model = compiled.compiler.klass_info["model"]
         start, end = compiled.model_slice
         result = []

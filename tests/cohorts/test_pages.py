@@ -66,8 +66,12 @@ def test_catalog_and_program_pages_run_the_same_queries_for_1_and_200_programs(o
     with scopes_disabled():
         assert Program.objects.filter(organizer=organizer).count() == 200
     catalog_many = client.get(catalog_url(organizer)).content.decode()
-    assert "Program 000" in catalog_many and "Program 199" in catalog_many
+    assert "Program 000" in catalog_many and "Program 024" in catalog_many and "Program 025" not in catalog_many
+    assert "Page 1 of 8" in catalog_many
+    last = client.get(catalog_url(organizer, page=8)).content.decode()
+    assert "Program 199" in last and "Program 174" not in last and "Page 8 of 8" in last
     assert count_queries(client, catalog_url(organizer)) == catalog_one
+    assert count_queries(client, catalog_url(organizer, page=8)) == catalog_one
     assert count_queries(client, program_url(first)) == program_one
     assert count_queries(client, catalog_url(organizer, when="open", kind="training_series")) == filtered_one
 
@@ -177,6 +181,20 @@ def test_application_mode_cohorts_link_to_their_own_call(organizer, client_for):
         assert line in catalog, line
     # The call's page is where the link leads: it answers, and shows the form.
     assert client_for(UserFactory()).get(apply).status_code == 200
+
+
+def test_catalog_pages_keep_the_filters_and_forgive_a_bad_page_number(organizer, client_for):
+    make_programs(organizer, 30)
+    ProgramFactory(organizer=organizer, title="Zz workshop", kind=Program.Kind.WORKSHOP)
+    client = client_for(None)
+    first = client.get(catalog_url(organizer, kind="training_series")).content.decode()
+    assert "Page 1 of 2" in first and "Zz workshop" not in first
+    assert 'href="?kind=training_series&amp;page=2">Next<' in first
+    second = client.get(catalog_url(organizer, kind="training_series", page=2)).content.decode()
+    assert "Program 029" in second and "Program 000" not in second
+    for bad in ["0", "99", "two", "-1"]:
+        response = client.get(catalog_url(organizer, page=bad))
+        assert response.status_code == 200 and "Page " in response.content.decode()
 
 
 def test_an_unknown_filter_says_so_and_shows_every_program(organizer, client_for):

@@ -110,3 +110,17 @@ def test_on_postgresql_the_statement_is_prepared_on_the_server(organizer):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "cohorts_cohort"' in s and "$1" in s for s in statements), statements
+
+
+def test_rows_become_instances_only_when_asked(organizer):
+    program = ProgramFactory(organizer=organizer)
+    cohort = CohortFactory(program=program, title="Spring")
+    EnrollmentFactory(cohort=cohort)
+    with scope(organizer=organizer.id):
+        rows = cohorts_of_program.rows(organizer_id=organizer.id, program_id=program.id)
+        assert rows[0][cohorts_of_program.column("title")] == "Spring"
+        assert rows[0][cohorts_of_program.column("confirmed")] == 1
+        (built,) = cohorts_of_program.instances(rows)
+    assert built.pk == cohort.pk and built.confirmed == 1 and built.title == "Spring"
+    with pytest.raises(TypeError):
+        program_titles.instances([])
