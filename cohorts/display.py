@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import ApplicationCall
 from organizers.templatetags.praxis import local_time
@@ -28,13 +29,11 @@ def dates(cohort: Cohort) -> str:
     return f"{text} – {end.day} {end:%b %Y}" if end else text
 
 
-def _url_for_slug(name: str, organizer_slug: str, **fixed) -> Callable[[str], str]:
-    """reverse() once per page instead of once per row: the slug is the only part of
-    the path that differs between rows, and slugs need no quoting."""
+def _url_for_slug(name: str, slug_kwarg: str, **kwargs) -> Callable[[str], str]:
+    """reverse() once per page instead of once per row: `slug_kwarg` is the only part
+    of the path that differs between rows, and slugs need no quoting."""
     marker = "slug-of-the-row"
-    kwargs = {"organizer_slug": organizer_slug, **fixed}
-    last = "cohort_slug" if "program_slug" in fixed else "program_slug"
-    head, _, tail = reverse(name, kwargs={**kwargs, last: marker}).rpartition(marker)
+    head, _, tail = reverse(name, kwargs={**kwargs, slug_kwarg: marker}).rpartition(marker)
     return lambda slug: f"{head}{slug}{tail}"
 
 
@@ -95,9 +94,10 @@ def filter_options(form) -> dict[str, list[dict]]:
     }
 
 
-def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime, today: date) -> list[dict]:
+def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime) -> list[dict]:
     """A card per program: title, link, kind, summary and a line per cohort."""
-    program_url = _url_for_slug("cohorts:program_detail", organizer_slug)
+    today = timezone.localdate(now)
+    program_url = _url_for_slug("cohorts:program_detail", "program_slug", organizer_slug=organizer_slug)
     cards = []
     for program in programs:
         lines = []
@@ -113,8 +113,9 @@ def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime
 
 def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list[dict]:
     """The program page's "Dates and how to join" card per cohort."""
-    register_url = _url_for_slug("cohorts:register", organizer_slug, program_slug=program.slug)
-    team_url = _url_for_slug("cohorts:register_team", organizer_slug, program_slug=program.slug)
+    here = {"organizer_slug": organizer_slug, "program_slug": program.slug}
+    register_url = _url_for_slug("cohorts:register", "cohort_slug", **here)
+    team_url = _url_for_slug("cohorts:register_team", "cohort_slug", **here)
     rows = []
     for cohort in program.runs:
         seats_left = selectors.seats_left(cohort)

@@ -96,7 +96,7 @@ def _attach(organizer, program: Program, runs: list[Cohort]) -> None:
 
 
 def catalog_page(
-    organizer, *, kind: str = "", when: str = "", page: str | int | None = None, per_page: int = 25,
+    organizer, *, kind: str = "", when: str = "", page: str | int | None = None, per_page: int,
     now: datetime | None = None,
 ) -> Page:
     """One page of an organizer's published programs, each with its published cohorts
@@ -117,7 +117,8 @@ def catalog_page(
     cohort_rows: dict[int, list] = {row[program_id]: [] for row in programs}
     cohort_program = _runs_of_published_programs.column("program_id")
     for row in _runs_of_published_programs.rows(organizer_id=organizer.id):
-        cohort_rows.get(row[cohort_program], []).append(row)
+        if row[cohort_program] in cohort_rows:  # a program the kind filter left out otherwise
+            cohort_rows[row[cohort_program]].append(row)
     built: dict[int, Program] = {}
 
     def program_of(row) -> Program:

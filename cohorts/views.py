@@ -26,8 +26,7 @@ def catalog(request, organizer_slug: str):
     now = timezone.now()
     page = selectors.catalog_page(request.organizer, kind=kind, when=when, page=request.GET.get("page"),
                                   per_page=CATALOG_PAGE_SIZE, now=now)
-    cards = display.catalog_cards(page.object_list, organizer_slug=organizer_slug, now=now,
-                                  today=timezone.localdate(now))
+    cards = display.catalog_cards(page.object_list, organizer_slug=organizer_slug, now=now)
     others = request.GET.copy()
     others.pop("page", None)
     return render(request, "cohorts/catalog.html", {
