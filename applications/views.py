@@ -1,13 +1,13 @@
 """Pages: applicants (apply, status, withdraw, own demographics), reviewers, staff selection."""
 
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.spreadsheet import csv_response
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
 
@@ -389,23 +389,20 @@ def run_csv(request, organizer_slug: str, run_id: int):
     run = _run(run_id)
     exact = demographics.may_read_individual(request.access)
     rows = report_rows(run, exact=exact)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="selection-run-{run.pk}.csv"'
-    writer = csv.writer(response)
     settings = run.input_snapshot.get("settings", {})
-    writer.writerow(["# run", run.pk, "kind", run.kind, "status", run.status, "seed", run.seed,
-                     "solver", run.result.get("solver") or run.solver_version, "seats", settings.get("seats")])
+    preamble = [["# run", run.pk, "kind", run.kind, "status", run.status, "seed", run.seed,
+                 "solver", run.result.get("solver") or run.solver_version, "seats", settings.get("seats")]]
     for q in settings.get("quotas", []):
-        writer.writerow(["# quota", q["label"], "min", q["min"], "max", q["max"], "reserved" if q["reserved"] else ""])
+        preamble.append(["# quota", q["label"], "min", q["min"], "max", q["max"], "reserved" if q["reserved"] else ""])
     for iq in settings.get("intersections", []):
-        writer.writerow(["# intersection quota", iq["label"], "min", iq["min"], "max", iq["max"]])
-    writer.writerow(["# organization limit", settings.get("max_per_organization"),
-                     "soft" if settings.get("soft_organization_limit") else "hard", "# minimum score", settings.get("min_score")])
+        preamble.append(["# intersection quota", iq["label"], "min", iq["min"], "max", iq["max"]])
+    preamble.append(["# organization limit", settings.get("max_per_organization"),
+                     "soft" if settings.get("soft_organization_limit") else "hard", "# minimum score",
+                     settings.get("min_score")])
     columns = ["reference", "applicant", "organization", "team", "score", "priority", "eligible", "fixed",
                "selected", "probability", "reasons"]
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(c, "") for c in columns])
+    response = csv_response(f"selection-run-{run.pk}.csv", columns,
+                            ([row.get(c, "") for c in columns] for row in rows), preamble=preamble)
     if exact:
         DemographicAccessLog.objects.create(
             organizer_id=run.organizer_id, viewer=request.user, action=DemographicAccessLog.Action.EXPORT,
