@@ -8,7 +8,6 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Affiliation, Enrollment, Organization, Team
+from core.urls import absolute_url
 from notifications.services import notify
 
 from . import selection as engine
@@ -49,11 +49,6 @@ def audit(*, call, action: str, actor=None, run=None, application=None, **detail
         action=action, detail=detail,
     )
 
-
-def site_path(name: str, organizer, **kwargs) -> str:
-    """An absolute link for an email (PRAXIS_BASE_URL is the site's address)."""
-    base = getattr(settings, "PRAXIS_BASE_URL", "").rstrip("/")
-    return base + reverse(name, kwargs={"organizer_slug": organizer.slug, **kwargs})
 
 
 # --- Applying -------------------------------------------------------------------------
@@ -99,8 +94,9 @@ def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bo
                 notify(
                     organizer=call.organizer, template="applications/submitted", recipient=applicant,
                     dedupe_key=f"applications:submitted:application={application.pk}",
-                    context={"cohort": str(call.cohort), "status_url": site_path(
-                        "applications:application_status", call.organizer, application_id=application.pk)},
+                    context={"cohort": str(call.cohort), "status_url": absolute_url(reverse(
+                        "applications:application_status",
+                        kwargs={"organizer_slug": call.organizer.slug, "application_id": application.pk}))},
                 )
             for member in members:
                 if member.confirmed_at is None:
@@ -245,7 +241,8 @@ def send_team_confirmation(*, member: TeamMember, application: Application) -> N
         context={
             "member_name": member.full_name, "applicant_name": application.applicant.display_name,
             "cohort": str(application.call.cohort),
-            "confirm_url": site_path("applications:confirm_team_member", application.call.organizer, token=token),
+            "confirm_url": absolute_url(reverse("applications:confirm_team_member", kwargs={
+                "organizer_slug": application.call.organizer.slug, "token": token})),
         },
     )
 
@@ -565,7 +562,8 @@ def _make_offers(*, call: ApplicationCall, run: SelectionRun, references: list[s
             dedupe_key=f"applications:offer={offer.pk}",
             context={
                 "cohort": str(call.cohort), "expires_at": timezone.localtime(expires, call.cohort.time_zone).strftime("%d %B %Y %H:%M %Z"),
-                "respond_url": site_path("applications:application_status", call.organizer, application_id=app.pk),
+                "respond_url": absolute_url(reverse(
+                    "applications:application_status", kwargs={"organizer_slug": call.organizer.slug, "application_id": app.pk})),
                 "replacement": run.kind == SelectionRun.Kind.REPLACEMENT,
             },
         )
@@ -763,6 +761,7 @@ def _record_replacement(call, built, result, report, seed: int, snapshot: dict) 
             organizer=call.organizer, template="applications/replacement_infeasible",
             to_email=call.organizer.contact_email, dedupe_key=f"applications:replacement-infeasible:run={run.pk}",
             context={"cohort": str(call.cohort), "messages": list(result.conflicts.messages) if result.conflicts else [],
-                     "run_url": site_path("applications:run_detail", call.organizer, run_id=run.pk)},
+                     "run_url": absolute_url(reverse(
+                         "applications:run_detail", kwargs={"organizer_slug": call.organizer.slug, "run_id": run.pk}))},
         )
     return run

@@ -21,12 +21,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.urls import absolute_url
 from notifications.services import notify
 
 from .models import Affiliation, Cohort, Enrollment, Organization, Program, Team
@@ -572,8 +572,8 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
         "starts_on": cohort.starts_on.isoformat() if cohort.starts_on else "",
         "commitment": cohort.commitment,
         "status": enrollment.get_status_display(),
-        "enrollment_url": _absolute(reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk})),
-        "offer_url": _absolute(reverse("me:offer", kwargs={"enrollment_id": enrollment.pk})),
+        "enrollment_url": absolute_url(reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk})),
+        "offer_url": absolute_url(reverse("me:offer", kwargs={"enrollment_id": enrollment.pk})),
         "offer_expires_at": _when(enrollment.offer_expires_at, cohort.time_zone) if enrollment.offer_expires_at else "",
         "contact": contact_line(cohort).strip(),
     }
@@ -584,11 +584,6 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
         recipient=enrollment.person,
         context=context,
     )
-
-
-def _absolute(path: str) -> str:
-    base = getattr(settings, "PRAXIS_BASE_URL", "") or ""
-    return base.rstrip("/") + path
 
 
 # ---------------------------------------------------------------- rotation (seed 004)

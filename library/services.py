@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from core.urls import absolute_url
 from notifications.services import notify
 
 from .models import Bookmark, Collection, CollectionItem, Resource, Topic
@@ -125,8 +126,8 @@ def _tell_proposer(resource: Resource) -> None:
         template="library/proposal_decided",
         dedupe_key=f"library:proposal={resource.pk}:{resource.status}",
         recipient=person,
-        context={"name": person.full_name or person.email, "title": resource.title, "approved": approved,
-                 "note": resource.review_note, "url": path},
+        context={"name": person.display_name, "title": resource.title, "approved": approved,
+                 "note": resource.review_note, "url": absolute_url(path)},
         essential=False,
     )
 

@@ -7,16 +7,13 @@ cohort's zone is named in X-WR-TIMEZONE for apps that want a default.
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.urls import absolute_url
+
 PRODID = "-//Praxis//Sessions//EN"
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "PRAXIS_BASE_URL", "http://localhost:8000").rstrip("/") + path
 
 
 def new_calendar(name: str, *, method: str | None = None) -> Calendar:
@@ -48,7 +45,7 @@ def _event(*, uid: str, summary: str, starts_at, ends_at, updated, description: 
 
 
 def session_event(session, *, show_video: bool):
-    url = site_url(reverse("sessions_app:session_detail", kwargs={
+    url = absolute_url(reverse("sessions_app:session_detail", kwargs={
         "organizer_slug": session.organizer.slug, "session_id": session.id}))
     description = session.description
     if show_video and session.video_url:

@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
+from core.urls import absolute_url
 from notifications.services import notify
 from organizers.selectors import is_staff_at
 
@@ -142,7 +143,7 @@ def _session_context(session: Session, person) -> dict:
         "program_title": session.cohort.program.title,
         "when": f"{local:%A %-d %B %Y, %H:%M}–{local_end:%H:%M} {local.tzname()} ({zone})",
         "location": session.location,
-        "session_url": ics.site_url(
+        "session_url": absolute_url(
             reverse("sessions_app:session_detail", kwargs={"organizer_slug": session.organizer.slug, "session_id": session.id})
         ),
     }
@@ -302,7 +303,7 @@ def _booking_context(booking: OfficeHourBooking, person) -> dict:
         "booker_name": booking.person.display_name, "topic": booking.topic,
         "when": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()} ({zone.key})",
         "location": window.location, "video_url": window.video_url,
-        "office_hours_url": ics.site_url(reverse("sessions_app:office_hours",
+        "office_hours_url": absolute_url(reverse("sessions_app:office_hours",
                                                  kwargs={"organizer_slug": booking.organizer.slug})),
     }
 
@@ -367,7 +368,7 @@ def request_assistance(*, requester, cohort: Cohort, topic: str, description: st
 
 
 def _assistance_url(request_obj: AssistanceRequest) -> str:
-    return ics.site_url(reverse("sessions_app:assistance_detail", kwargs={
+    return absolute_url(reverse("sessions_app:assistance_detail", kwargs={
         "organizer_slug": request_obj.organizer.slug, "request_id": request_obj.id}))
 
 
@@ -493,7 +494,7 @@ UNSUBSCRIBE_SALT = "sessions.unsubscribe"
 
 def unsubscribe_url(*, organizer, user) -> str:
     token = signing.dumps({"u": user.id, "o": organizer.id}, salt=UNSUBSCRIBE_SALT, compress=True)
-    return ics.site_url(reverse("sessions_app:unsubscribe", kwargs={"organizer_slug": organizer.slug, "token": token}))
+    return absolute_url(reverse("sessions_app:unsubscribe", kwargs={"organizer_slug": organizer.slug, "token": token}))
 
 
 def read_unsubscribe_token(token: str, *, organizer_id: int) -> int | None:
@@ -616,9 +617,9 @@ def send_after_session_message(*, session_id: int) -> int:
                 dedupe_key=f"after-session:session={session.id}:user={person.id}",
                 context={
                     **_session_context(session, person), **_optional_context(session.organizer, person),
-                    "assistance_url": ics.site_url(reverse("sessions_app:assistance_new", kwargs={
+                    "assistance_url": absolute_url(reverse("sessions_app:assistance_new", kwargs={
                         "organizer_slug": slug, "session_id": session.id})),
-                    "feedback_url": ics.site_url(reverse("sessions_app:session_feedback", kwargs={
+                    "feedback_url": absolute_url(reverse("sessions_app:session_feedback", kwargs={
                         "organizer_slug": slug, "session_id": session.id})),
                 },
                 essential=False,
@@ -714,7 +715,7 @@ def open_due_checkin_rounds(*, today: dt.date | None = None) -> list[tuple[int, 
 
 
 def _checkin_url(round_: CheckInRound) -> str:
-    return ics.site_url(reverse("sessions_app:checkin", kwargs={"organizer_slug": round_.organizer.slug,
+    return absolute_url(reverse("sessions_app:checkin", kwargs={"organizer_slug": round_.organizer.slug,
                                                                "round_id": round_.id}))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup, Cohort, Team
+from core.urls import absolute_url
 from organizers.models import Membership
 from organizers.permissions import organizer_view
 from organizers.roles import Capability, Role
@@ -110,7 +111,7 @@ def feed_create(request, organizer_slug: str):
     except SessionsError as exc:
         messages.error(request, str(exc))
         return _back(request, "schedule")
-    url = request.build_absolute_uri(reverse("feeds:calendar", kwargs={"token": token}))
+    url = absolute_url(reverse("feeds:calendar", kwargs={"token": token}), request=request)
     messages.success(request, "Your new calendar feed is ready. Copy the address now: it is shown only once. "
                               "Any older address for this feed has stopped working.")
     return schedule(request, organizer_slug, new_feed_url=url, new_feed_cohort=cohort.id if cohort else None)

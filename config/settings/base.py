@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     # Praxis, from the foundation outwards.
+    "core",
     "accounts",
     "organizers",
     "notifications",

@@ -1,12 +1,19 @@
 """Production: every secret and host comes from the environment (see .env.example)."""
 
 from .base import *  # noqa: F403
+from core.urls import site_url_problem
+
 from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address in emails and feeds (core.urls.absolute_url): PRAXIS_BASE_URL, or
+# https:// and the first allowed host; a host ALLOWED_HOSTS would refuse stops the start.
+PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+if _problem := site_url_problem(PRAXIS_BASE_URL, ALLOWED_HOSTS):
+    raise RuntimeError(_problem)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

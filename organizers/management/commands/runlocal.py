@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args, addr: str, no_worker: bool, **options):
+        # Links in emails and feeds point at the address served here (core.urls.absolute_url).
+        host, _, port = addr.rpartition(":") if ":" in addr else ("127.0.0.1", "", addr)
+        host = "127.0.0.1" if host in ("", "0.0.0.0") else host
+        os.environ["PRAXIS_BASE_URL"] = settings.PRAXIS_BASE_URL = f"http://{host}:{port}"
         queue = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in")
         if queue:
             Path(queue).mkdir(parents=True, exist_ok=True)
@@ -38,7 +42,7 @@ class Command(BaseCommand):
                  "--loglevel=WARNING", "--schedule", str(Path(settings.BASE_DIR) / "var" / "celerybeat-schedule")],
                 env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local")},
             )
-        self.stdout.write(self.style.SUCCESS(f"\nPraxis is running at http://{addr}/"))
+        self.stdout.write(self.style.SUCCESS(f"\nPraxis is running at {settings.PRAXIS_BASE_URL}/"))
         self.stdout.write(f"Demo logins (password for all: {organizers_demo.DEMO_PASSWORD}; local use only):")
         for email, who in organizers_demo.demo_logins():
             self.stdout.write(f"  {email:<42} {who}")
