@@ -4,7 +4,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 
-from organizers.admin_base import OrganizerScopedAdmin, ScopedStackedInline, ScopedTabularInline, TenantModelForm
+from organizers.admin_base import (
+    AccountEmailField,
+    OrganizerScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    TenantModelForm,
+)
 
 from . import services
 from .models import (
@@ -27,7 +33,7 @@ def person_by_email(*, required: bool = True) -> forms.ModelChoiceField:
     # Staff name people by email, as in organizers.admin.MembershipForm: the User admin
     # (and its raw-id popup) is for superusers only, and a dropdown of every account
     # would show staff the people of other organizers.
-    return forms.ModelChoiceField(
+    return AccountEmailField(
         queryset=get_user_model().objects.all(),
         to_field_name="email",
         widget=forms.EmailInput,
@@ -52,31 +58,17 @@ ModuleDelegateForm = form_naming_person(ModuleDelegate)
 AffinityMembershipForm = form_naming_person(AffinityMembership)
 
 
-class SameOrganizerFormSet(forms.BaseInlineFormSet):
-    """Rows added inline belong to the parent's organizer, so staff never pick it twice."""
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        if getattr(self.instance, "organizer_id", None):
-            form.instance.organizer_id = self.instance.organizer_id
-        return form
-
-
-class InheritOrganizer:
-    formset = SameOrganizerFormSet
-
-
 # ---------------------------------------------------------------- programs
 
 
-class ModuleInline(InheritOrganizer, ScopedStackedInline):
+class ModuleInline(ScopedStackedInline):
     model = Module
     extra = 0
     fields = ["order", "title", "period", "cohort", "description", "learning_objectives", "facilitators"]
     filter_horizontal = ["facilitators"]
 
 
-class PlanningPartnerInline(InheritOrganizer, ScopedTabularInline):
+class PlanningPartnerInline(ScopedTabularInline):
     model = PlanningPartner
     extra = 0
     fields = ["order", "name", "focus_area", "website"]
@@ -101,13 +93,13 @@ class ProgramAdmin(OrganizerScopedAdmin):
 # ---------------------------------------------------------------- cohorts
 
 
-class TeamInline(InheritOrganizer, ScopedTabularInline):
+class TeamInline(ScopedTabularInline):
     model = Team
     extra = 0
     fields = ["organization", "name"]
 
 
-class EnrollmentInline(InheritOrganizer, ScopedTabularInline):
+class EnrollmentInline(ScopedTabularInline):
     """Who is in the cohort, at a glance. Registrations are added, cancelled and
     completed from the Enrollment admin, whose services keep seats and waitlist right."""
 
@@ -196,7 +188,7 @@ class FacilitatorAdmin(OrganizerScopedAdmin):
 # ---------------------------------------------------------------- organizations and people
 
 
-class AffiliationInline(InheritOrganizer, ScopedTabularInline):
+class AffiliationInline(ScopedTabularInline):
     model = Affiliation
     form = AffiliationForm
     extra = 0
@@ -340,7 +332,7 @@ class ModuleDelegateAdmin(OrganizerScopedAdmin):
     list_select_related = ["module", "organization", "person", "cohort__program"]
 
 
-class AffinityMembershipInline(InheritOrganizer, ScopedTabularInline):
+class AffinityMembershipInline(ScopedTabularInline):
     model = AffinityMembership
     form = AffinityMembershipForm
     extra = 0

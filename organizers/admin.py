@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from .admin_base import ScopedTabularInline, TenantModelForm
+from .admin_base import AccountEmailField, ScopedTabularInline, TenantModelForm
 from .models import Membership, Organizer
 from .roles import Role
 from .selectors import memberships_of, staff_organizer_ids
@@ -11,7 +11,7 @@ from .selectors import memberships_of, staff_organizer_ids
 class MembershipForm(TenantModelForm):
     # People are named by email: a dropdown or lookup of every account would show
     # organizer staff the people of other organizers.
-    user = forms.ModelChoiceField(
+    user = AccountEmailField(
         queryset=get_user_model().objects.all(),
         to_field_name="email",
         widget=forms.EmailInput,

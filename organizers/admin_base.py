@@ -6,6 +6,7 @@ add the rest: non-superusers may only choose their own organizers, and a row may
 link records of two organizers together (which would move data across tenants).
 """
 
+from django import forms
 from django.contrib import admin
 from django.forms import ModelForm
 
@@ -44,8 +45,31 @@ def tenant_problem(instance, *, allowed: list[int] | None) -> str | None:
     return None
 
 
+class AccountEmailField(forms.ModelChoiceField):
+    """A person named by the email of their account.
+
+    The form's initial value for a saved row is the user's id (what `model_to_dict`
+    gives); shown as is, the email box would read "42" and saving would fail. Show the
+    email instead.
+    """
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            email = self.queryset.filter(pk=value).values_list("email", flat=True).first()
+            return email or ""
+        return super().prepare_value(value)
+
+
 class TenantModelForm(ModelForm):
     allowed_organizer_ids: list[int] | None = None
+
+    def _get_validation_exclusions(self):
+        # An organizer set by the admin (not typed) still counts for unique checks such
+        # as (organizer, slug): a duplicate is a message on the form, not an IntegrityError.
+        exclusions = super()._get_validation_exclusions()
+        if "organizer" in exclusions and getattr(self.instance, "organizer_id", None):
+            exclusions.discard("organizer")
+        return exclusions
 
     def _post_clean(self):
         super()._post_clean()
@@ -79,6 +103,13 @@ class _TenantAdminMixin:
 
 
 class OrganizerScopedAdmin(_TenantAdminMixin, admin.ModelAdmin):
+    """The organizer is asked once, and only when there is a choice.
+
+    Staff of one organizer never pick it: it is filled in and shown read-only. Staff of
+    several pick it when they add a top-level record; afterwards it is read-only for
+    everyone but platform superusers (records never move between organizers).
+    """
+
     def get_list_filter(self, request):
         # Organizer is not a scoped model: a plain filter would list every organizer's
         # name. Offer only the organizers present in this person's (scoped) rows.
@@ -93,6 +124,17 @@ class OrganizerScopedAdmin(_TenantAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.allowed_organizer_ids = _allowed(request)
+        field = form.base_fields.get("organizer")
+        if field is not None and not request.user.is_superuser:
+            ids = form.allowed_organizer_ids or []
+            if obj is not None or len(ids) == 1:
+                # Disabled, not read-only: the value still takes part in validation
+                # (unique slugs per organizer) but cannot be changed by a tampered POST.
+                field.disabled = True
+                field.required = False
+                if obj is None:
+                    field.initial = ids[0]  # a bound add form reads a disabled field from here
+                field.help_text = "Set from your organizer." if obj is None else "Records stay with their organizer."
         return form
 
     def get_changeform_initial_data(self, request):
@@ -103,9 +145,28 @@ class OrganizerScopedAdmin(_TenantAdminMixin, admin.ModelAdmin):
         return initial
 
 
+class SameOrganizerFormSet(forms.BaseInlineFormSet):
+    """Rows added inline belong to the parent's organizer, so staff never pick it twice."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        parent_organizer = organizer_id_of(self.instance) if self.instance is not None else None
+        if parent_organizer is None and isinstance(self.instance, Organizer):
+            parent_organizer = self.instance.pk
+        if parent_organizer and hasattr(form.instance, "organizer_id"):
+            form.instance.organizer_id = parent_organizer
+        return form
+
+
 class OrganizerScopedInline(_TenantAdminMixin):
+    formset = SameOrganizerFormSet
+
     def has_add_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+    def get_fields(self, request, obj=None):
+        # The parent already knows the organizer; an inline row never asks for it.
+        return [f for f in super().get_fields(request, obj) if f != "organizer"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 from cohorts.models import Cohort, Program
 from organizers.models import Membership
 from organizers.roles import Role
-from tests.factories import CohortFactory, MembershipFactory, ProgramFactory, UserFactory, member
+from tests.factories import CohortFactory, MembershipFactory, OrganizerFactory, ProgramFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -50,16 +50,29 @@ def _program_form(organizer, **extra):
 
 
 def test_staff_cannot_create_a_row_in_another_organizer(world, client_for):
+    # Staff of one organizer are never asked for it; a tampered POST naming another
+    # organizer is ignored and the row lands in their own.
     client = client_for(member(world["a"], Role.STAFF))
+    response = client.post("/admin/cohorts/program/add/", _program_form(world["b"]))
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Program.objects.get(slug="new-series").organizer == world["a"]
+        assert not Program.objects.filter(organizer=world["b"], slug="new-series").exists()
+
+
+def test_staff_of_several_organizers_pick_only_among_their_own(world, client_for):
+    staff = member(world["a"], Role.STAFF)
+    third = OrganizerFactory(name="Third", slug="third")
+    MembershipFactory(user=staff, organizer=third, role=Role.STAFF)
+    client = client_for(staff)
     response = client.post("/admin/cohorts/program/add/", _program_form(world["b"]))
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     with scopes_disabled():
         assert not Program.objects.filter(slug="new-series").exists()
-    response = client.post("/admin/cohorts/program/add/", _program_form(world["a"]))
-    assert response.status_code == 302
+    assert client.post("/admin/cohorts/program/add/", _program_form(third)).status_code == 302
     with scopes_disabled():
-        assert Program.objects.get(slug="new-series").organizer == world["a"]
+        assert Program.objects.get(slug="new-series").organizer == third
 
 
 def test_staff_cannot_move_a_row_into_another_organizer(world, client_for):
