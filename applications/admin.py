@@ -4,9 +4,16 @@ Demographic answers are not in the admin: they are read through the pages that
 check the dedicated permission and log each read.
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
-from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
+from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline, TenantModelForm
+from organizers.models import Membership
+from organizers.roles import Role
+from organizers.selectors import staff_organizer_ids
+
+from .call_rules import category_options, conditions_problem, options_from_post, quota_problem
 
 from .models import (
     AccommodationRequest,
@@ -37,20 +44,103 @@ class RubricInline(ScopedTabularInline):
     extra = 0
 
 
-class QuotaInline(ScopedTabularInline):
+def _call_options(request, call):
+    """The call's categories as saved, updated by what this same POST adds or changes."""
+    options = category_options(call)
+    if request.method == "POST":
+        options.update(options_from_post(request.POST))
+    return options
+
+
+class _CheckedLaterChoiceField(forms.ChoiceField):
+    """A select whose value is checked by the form's clean(), which names the valid choices."""
+
+    def valid_value(self, value):
+        return True
+
+
+class QuotaForm(TenantModelForm):
+    options: dict[str, list[str]] = {}
+
+    class Meta:
+        model = Quota
+        fields = ["category", "value", "min_seats", "max_seats", "target_share", "reserved", "label"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hint = None if self.options else "Add demographic categories to the call first; quotas choose from their options."
+        self.fields["category"] = _CheckedLaterChoiceField(
+            label="Category", choices=[("", "---------")] + [(k, k) for k in self.options], help_text=hint or "",
+        )
+        grouped = [(k, [(v, v) for v in values]) for k, values in self.options.items()]
+        self.fields["value"] = _CheckedLaterChoiceField(label="Value", choices=[("", "---------")] + grouped)
+
+    def clean(self):
+        data = super().clean()
+        category, value = data.get("category"), data.get("value")
+        if category and value:
+            problem = quota_problem(category, value, self.options)
+            if problem:
+                self.add_error("category" if category not in self.options else "value", problem)
+        return data
+
+
+class IntersectionQuotaForm(TenantModelForm):
+    options: dict[str, list[str]] = {}
+
+    class Meta:
+        model = IntersectionQuota
+        fields = ["conditions", "min_seats", "max_seats", "label"]
+
+    def clean_conditions(self):
+        conditions = self.cleaned_data.get("conditions")
+        problem = conditions_problem(conditions, self.options)
+        if problem:
+            raise forms.ValidationError(problem)
+        return conditions
+
+
+class _OptionsInline(ScopedTabularInline):
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"options": _call_options(request, obj)})
+        return formset
+
+
+class QuotaInline(_OptionsInline):
     model = Quota
+    form = QuotaForm
     extra = 0
 
 
-class IntersectionQuotaInline(ScopedTabularInline):
+class IntersectionQuotaInline(_OptionsInline):
     model = IntersectionQuota
+    form = IntersectionQuotaForm
     extra = 0
 
 
 class ReviewerInline(ScopedTabularInline):
+    """Reviewers are picked from the people holding the reviewer role at the organizer."""
+
     model = ReviewerAssignment
     extra = 0
-    raw_id_fields = ["reviewer"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._organizer_ids = [obj.organizer_id] if obj is not None and obj.organizer_id else (
+            None if request.user.is_superuser else staff_organizer_ids(request.user)
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewer":
+            reviewers = Membership.objects.filter(role=Role.REVIEWER)
+            ids = getattr(self, "_organizer_ids", None)
+            if ids is not None:
+                reviewers = reviewers.filter(organizer_id__in=ids)
+            kwargs["queryset"] = get_user_model().objects.filter(
+                pk__in=reviewers.values("user_id")
+            ).order_by("full_name", "email")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ApplicationCall)
