@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from billing import views as billing_views
 from organizers import views as organizer_views
 
 
@@ -17,6 +18,7 @@ tenant_patterns = [
     path("", include("applications.urls")),
     path("", include("sessions_app.urls")),
     path("library/", include("library.urls")),
+    path("billing/", include("billing.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("me/", include("cohorts.me_urls")),
+    path("api/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("feeds/", include("sessions_app.feed_urls")),
     path("<slug:organizer_slug>/", include(tenant_patterns)),
 ]

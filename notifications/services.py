@@ -1,5 +1,6 @@
 """The one way Praxis sends email: `notify()` writes an outbox row, a task sends it."""
 
+import base64
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,9 @@ def notify(
     attachments: list[dict[str, str]] | None = None,
 ) -> tuple[OutboundMessage, bool]:
     """Queue one message. Returns (message, created); an existing key is left alone.
+
+    `attachments`: [{filename, content, mimetype}], plus `"encoding": "base64"` when
+    `content` is a binary file in base64 (the outbox row stores JSON).
 
     Call it inside the transaction that makes the message true (the seat is taken,
     the offer is made): the row commits or rolls back with it, and the send is
@@ -94,7 +98,7 @@ def deliver(message: OutboundMessage) -> None:
         if html:
             email.attach_alternative(html, "text/html")
         for attachment in message.attachments:
-            email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
+            email.attach(attachment["filename"], attachment_content(attachment), attachment.get("mimetype", "text/plain"))
         email.send()
     except Exception as exc:  # recorded on the row; the task decides about retrying
         OutboundMessage.objects.filter(id=message.id).update(
@@ -104,6 +108,13 @@ def deliver(message: OutboundMessage) -> None:
     OutboundMessage.objects.filter(id=message.id).update(
         status=OutboundMessage.Status.SENT, sent_at=timezone.now(), subject=subject[:255], error=""
     )
+
+
+def attachment_content(attachment: dict[str, str]) -> str | bytes:
+    """Text as stored; binary files (a PDF) are stored in base64 with `"encoding": "base64"`."""
+    if attachment.get("encoding") == "base64":
+        return base64.b64decode(attachment["content"])
+    return attachment["content"]
 
 
 def render_message(message: OutboundMessage) -> tuple[str, str, str | None]:

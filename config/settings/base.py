@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "applications",
     "sessions_app",
     "library",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -224,3 +225,11 @@ PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default="http://127.0.0.1:8000")
 # few minutes; check-ins after a cohort ends every hour (rounds are created once per due date).
 CELERY_BEAT_SCHEDULE["sessions-sweep-reminders"] = {"task": "sessions_app.tasks.sweep_session_reminders", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["sessions-sweep-checkins"] = {"task": "sessions_app.tasks.sweep_checkins", "schedule": 3600.0}
+
+# Billing: overdue-invoice reminders once a day (deduplicated per order and week).
+CELERY_BEAT_SCHEDULE["billing-overdue-reminders"] = {"task": "billing.tasks.send_overdue_reminders", "schedule": 86400.0}
+# Stripe Checkout (README: switching to real keys). Empty secret key: card payments are off.
+# STRIPE_API_BASE is only for tests, which point the library at a fake Stripe on 127.0.0.1.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")

@@ -1,0 +1,31 @@
+"""The payment policy billing registers with the enrollment lifecycle.
+
+When a seat would be confirmed in a cohort that is not free, the lifecycle asks
+`payment_deadline` how long to hold it as "awaiting payment". A cohort without a
+price (or priced at nothing) answers None: the seat is confirmed as before. The
+first hold is the short card-checkout hold; choosing an invoice or asking for a
+scholarship at checkout extends it (`extend_payment_hold`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def payment_deadline(enrollment, now: dt.datetime | None = None) -> dt.datetime | None:
+    from .models import CohortPrice
+
+    price = CohortPrice.objects.filter(cohort_id=enrollment.cohort_id).first()
+    if price is None or price.is_free:
+        return None
+    return (now or timezone.now()) + dt.timedelta(hours=price.card_hold_hours)
+
+
+def register() -> None:
+    try:
+        from cohorts import lifecycle
+    except ImportError:  # the lifecycle module is not there yet: seats are confirmed as before
+        return
+    lifecycle.set_payment_policy(payment_deadline)
