@@ -26,13 +26,13 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, Organization
+from core.urls import absolute_url
 from notifications.services import notify
 
 from . import selectors
@@ -622,9 +622,4 @@ def _notify_scholarship(request: ScholarshipRequest, order: Order, *, until: dt.
 
 
 def _absolute(path: str) -> str:
-    try:
-        from core.urls import absolute_url
-    except ImportError:
-        base = getattr(settings, "PRAXIS_BASE_URL", "") or ""
-        return base.rstrip("/") + path
     return absolute_url(path)
