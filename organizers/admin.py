@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 
 from .admin_base import AccountEmailField, ScopedTabularInline, TenantModelForm
 from .models import Membership, Organizer
-from .roles import Role
-from .selectors import memberships_of, staff_organizer_ids
+from .roles import Capability, Role
+from .selectors import access_of, memberships_of, organizers_of, staff_organizer_ids
 
 
 class MembershipForm(TenantModelForm):
@@ -66,7 +66,16 @@ class OrganizerAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser or bool(staff_organizer_ids(request.user))
 
-    has_view_permission = has_change_permission = lambda self, request, obj=None: self.has_module_permission(request)
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        """Settings and roles are the organizer admins' (roles.py: MANAGE_ORGANIZER);
+        staff see them read-only, and a POST from them is refused (403) with nothing saved."""
+        if request.user.is_superuser:
+            return True
+        organizers = [obj] if obj is not None else organizers_of(request.user)
+        return any(access_of(request.user, o).can(Capability.MANAGE_ORGANIZER) for o in organizers)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -8,11 +8,13 @@ link records of two organizers together (which would move data across tenants).
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
 from .models import Organizer
 from .scoping import organizer_id_of, organizer_path_of
-from .selectors import staff_organizer_ids
+from .selectors import people_of, staff_organizer_ids
 
 MIXED_ORGANIZERS = "Everything linked here must belong to the same organizer."
 NOT_YOUR_ORGANIZER = "You can only save records of organizers you are staff of."
@@ -60,6 +62,37 @@ class AccountEmailField(forms.ModelChoiceField):
         return super().prepare_value(value)
 
 
+class PersonField(AccountEmailField):
+    """Picks a person by the email of their account, among the people given.
+
+    Staff of an organizer get the people connected to their organizers (see
+    ``selectors.people_of``): an id in the address (``?contributor=17``) or a stored
+    value of someone else renders as nothing, and their email is refused with the same
+    words whether or not the account exists elsewhere.
+    """
+
+    widget = forms.EmailInput
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("label", "Email")
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": "Nobody connected to your organizer uses this email.",
+        })
+        super().__init__(queryset, to_field_name="email", **kwargs)
+
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            value = value.pk
+        if value in (None, ""):
+            return ""
+        if isinstance(value, str) and "@" in value:
+            return value  # what was typed, shown again with the error
+        try:
+            return self.queryset.filter(pk=value).values_list("email", flat=True).first() or ""
+        except (TypeError, ValueError, ValidationError, OverflowError):
+            return ""
+
+
 class TenantModelForm(ModelForm):
     allowed_organizer_ids: list[int] | None = None
 
@@ -97,6 +130,13 @@ class _TenantAdminMixin:
         return self.has_module_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model() and not request.user.is_superuser:
+            # Not the raw-id widget nor a dropdown: both name any account of the platform
+            # (and link to the User admin, which is for superusers only).
+            return PersonField(
+                people_of(staff_organizer_ids(request.user)), required=not db_field.blank,
+                label=f"{db_field.verbose_name.capitalize()} (email)", help_text=db_field.help_text,
+            )
         if db_field.related_model is Organizer and not request.user.is_superuser:
             kwargs["queryset"] = Organizer.objects.filter(id__in=staff_organizer_ids(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

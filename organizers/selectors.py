@@ -1,5 +1,6 @@
 """Read queries about organizers and memberships that several pages share."""
 
+from django.db import models
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
@@ -54,3 +55,31 @@ def access_of(user, organizer: Organizer) -> OrganizerAccess:
         superuser=user.is_superuser,
         demographics_grant=any(m.can_view_demographics for m in mine),
     )
+
+
+def people_of(organizer_ids) -> QuerySet:
+    """Accounts connected to these organizers: anyone a row of theirs points to.
+
+    Members, participants, applicants, facilitators, contributors... every tenant model
+    (one with an organizer path) with a foreign key to the user counts, so a model added
+    later widens the circle by itself. Admin fields that pick people offer only these,
+    so staff of one organizer never see or pick the people of another.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from .scoping import organizer_path_of
+
+    user_model = get_user_model()
+    ids = list(organizer_ids)
+    query = models.Q(pk__in=[])
+    with scopes_disabled():
+        for model in apps.get_models():
+            path = organizer_path_of(model)
+            if path is None:
+                continue
+            for field in model._meta.concrete_fields:
+                if field.is_relation and field.related_model is user_model:
+                    rows = model._default_manager.filter(**{f"{path}__in": ids}).values(field.attname)
+                    query |= models.Q(pk__in=rows)
+    return user_model.objects.filter(query)

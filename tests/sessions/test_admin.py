@@ -55,7 +55,7 @@ def test_publishing_office_hours_in_the_admin_opens_the_slots(organizer, client_
     staff = member(organizer, Role.STAFF)
     client = client_for(staff)
     response = client.post(reverse("admin:sessions_app_officehourwindow_add"), {
-        "organizer": organizer.id, "title": "Office hours", "host": staff.id, "time_zone": "America/Chicago",
+        "organizer": organizer.id, "title": "Office hours", "host": staff.email, "time_zone": "America/Chicago",
         "first_date": "2030-10-03", "start_time": "12:00", "slot_minutes": "20", "slots_per_window": "3",
         "repeat_weekly_until": "2030-10-17", "location": "", "video_url": "",
         "slots-TOTAL_FORMS": "0", "slots-INITIAL_FORMS": "0",
