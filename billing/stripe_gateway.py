@@ -7,6 +7,7 @@ The webhook verifies Stripe's signature and handles each event once (`StripeEven
 
 from __future__ import annotations
 
+import json
 import logging
 from decimal import Decimal
 
@@ -97,7 +98,7 @@ def handle_webhook(*, payload: bytes, signature: str | None) -> str:
         raise SignatureRefused(str(exc)) from exc
     if event.type != "checkout.session.completed":
         return "ignored"
-    session = event.data.object
+    session = json.loads(payload)["data"]["object"]  # verified above; plain dicts from here on
     metadata = session.get("metadata") or {}
     try:
         order_id, organizer_id = int(metadata["order_id"]), int(metadata["organizer_id"])
