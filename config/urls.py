@@ -19,6 +19,7 @@ tenant_patterns = [
     path("", include("sessions_app.urls")),
     path("library/", include("library.urls")),
     path("billing/", include("billing.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [

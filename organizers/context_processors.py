@@ -8,7 +8,8 @@ from .selectors import organizers_of, staff_organizer_ids
 _SITE_LINKS = {"home": "home", "my_programs": "me:programs", "profile": "accounts:profile",
                "login": "account_login", "signup": "account_signup", "logout": "account_logout", "admin": "admin:index"}
 _ORGANIZER_LINKS = {"landing": "organizers:landing", "catalog": "cohorts:catalog", "applications": "applications:home",
-                    "library": "library:index", "schedule": "sessions_app:schedule"}
+                    "library": "library:index", "schedule": "sessions_app:schedule",
+                    "dashboard": "reports:dashboard"}
 
 
 @lru_cache(maxsize=1024)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "library",
     "billing",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+# Mounted under /<organizer_slug>/ by config/urls.py.
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/cohorts/<int:cohort_id>/", views.cohort_report, name="cohort_report"),
+]
