@@ -20,7 +20,9 @@ def price_of(cohort: Cohort) -> CohortPrice | None:
 
 
 def prices_for(cohorts) -> dict[int, CohortPrice]:
-    ids = [c.pk for c in cohorts]
+    ids = [c.pk for c in cohorts if not c.is_free]
+    if not ids:
+        return {}
     return {p.cohort_id: p for p in CohortPrice.objects.filter(cohort_id__in=ids) if not p.is_free}
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_scopes import scope
 
+from billing.display import attach_prices
 from organizers.permissions import organizer_view
 
 from . import display, selectors, services
@@ -42,6 +43,7 @@ def program_detail(request, organizer_slug: str, program_slug: str):
     if program is None:
         raise Http404("No such program.")
     rows = display.cohort_rows(program, organizer_slug=organizer_slug, now=timezone.now())
+    attach_prices(rows, on=timezone.localdate())
     return render(request, "cohorts/program_detail.html", {"program": program, "rows": rows})
 
 
