@@ -13,6 +13,8 @@ from organizers.models import Membership
 from organizers.roles import Role
 from organizers.selectors import staff_organizer_ids
 
+from workplace.admin_mixins import CallStaysClosedUntilReady
+
 from .call_rules import category_options, conditions_problem, options_from_post, quota_problem
 
 from .models import (
@@ -144,10 +146,22 @@ class ReviewerInline(ScopedTabularInline):
 
 
 @admin.register(ApplicationCall)
-class ApplicationCallAdmin(OrganizerScopedAdmin):
-    list_display = ["cohort", "deadline", "seats", "selection_confirmed_at"]
+class ApplicationCallAdmin(CallStaysClosedUntilReady, OrganizerScopedAdmin):
+    list_display = ["cohort", "opens_at", "deadline", "seats", "open_for_applications", "checklist",
+                    "selection_confirmed_at"]
+    list_filter = ["open_for_applications", "cohort__program"]
+    search_fields = ["cohort__title", "cohort__program__title"]
+    list_select_related = ["cohort__program", "cohort__organizer"]
+    date_hierarchy = "deadline"
     inlines = [QuestionInline, DemographicCategoryInline, RubricInline, QuotaInline, IntersectionQuotaInline, ReviewerInline]
     readonly_fields = ["selection_confirmed_at", "demographics_purged_at"]
+
+    @admin.display(description="Checklist")
+    def checklist(self, obj):
+        from workplace.readiness import blocking, call_checklist
+
+        to_fix = len(blocking(call_checklist(obj)))
+        return "Ready" if not to_fix else f"{to_fix} to fix"
 
 
 @admin.register(Application)

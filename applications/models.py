@@ -31,6 +31,11 @@ class ApplicationCall(models.Model):
     introduction = models.TextField(blank=True, help_text="Markdown, shown above the form.")
     opens_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True, help_text="Applications are accepted until this moment.")
+    open_for_applications = models.BooleanField(
+        default=True,
+        help_text="Accept applications between the opening date and the deadline. Switched off, and kept off, "
+        "while the call's checklist has an item to fix.",
+    )
     # Standard sections the cohort switches on.
     ask_contact = models.BooleanField(default=True, help_text="Contact details and organization.")
     ask_role = models.BooleanField(default=True, help_text="Role/title and leadership.")
@@ -87,6 +92,8 @@ class ApplicationCall(models.Model):
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
+        if not self.open_for_applications:
+            return False
         if self.cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or self.cohort.registration_closed:
             return False
         if self.opens_at and now < self.opens_at:

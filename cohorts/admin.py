@@ -12,6 +12,8 @@ from organizers.admin_base import (
     TenantModelForm,
 )
 
+from workplace.admin_mixins import ReadinessInAdmin
+
 from . import services
 from .models import (
     Affiliation,
@@ -75,7 +77,8 @@ class PlanningPartnerInline(ScopedTabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(OrganizerScopedAdmin):
+class ProgramAdmin(ReadinessInAdmin, OrganizerScopedAdmin):
+    readiness = "program"
     list_display = ["title", "organizer", "kind", "status", "updated_at"]
     list_filter = ["kind", "status", "organizer"]
     search_fields = ["title", "summary", "slug"]
@@ -118,7 +121,8 @@ class EnrollmentInline(ScopedTabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(OrganizerScopedAdmin):
+class CohortAdmin(ReadinessInAdmin, OrganizerScopedAdmin):
+    readiness = "cohort"
     list_display = [
         "title", "program", "starts_on", "enrollment_mode", "capacity", "confirmed", "waitlisted", "registration_closed",
     ]

@@ -42,7 +42,7 @@ def _application_call(cohort: Cohort) -> ApplicationCall | None:
     if cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or cohort.call_id is None:
         return None
     return ApplicationCall(id=cohort.call_id, cohort=cohort, opens_at=cohort.call_opens_at,
-                           deadline=cohort.call_deadline)
+                           deadline=cohort.call_deadline, open_for_applications=cohort.call_is_open_for_applications)
 
 
 def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
@@ -51,6 +51,8 @@ def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
         return "applications closed", services.registration_problem(cohort, now=now) or ""
     call = _application_call(cohort)
     if call is None:
+        return "by application", "Applications are not open yet." + services.contact_line(cohort)
+    if not call.open_for_applications and not (call.deadline and now > call.deadline):
         return "by application", "Applications are not open yet." + services.contact_line(cohort)
     if call.is_open(now):
         closes = f" Applications close {local_time(call.deadline)}." if call.deadline else ""

@@ -52,6 +52,7 @@ def _runs(**where) -> QuerySet[Cohort]:
             call_id=F("application_call__id"),
             call_opens_at=F("application_call__opens_at"),
             call_deadline=F("application_call__deadline"),
+            call_is_open_for_applications=F("application_call__open_for_applications"),
         )
         .order_by("starts_on", "title", "id")
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "library",
     "billing",
     "reports",
+    "workplace",
 ]
 
 MIDDLEWARE = [
