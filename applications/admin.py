@@ -139,9 +139,12 @@ class ReviewerInline(ScopedTabularInline):
             ids = getattr(self, "_organizer_ids", None)
             if ids is not None:
                 reviewers = reviewers.filter(organizer_id__in=ids)
-            kwargs["queryset"] = get_user_model().objects.filter(
-                pk__in=reviewers.values("user_id")
-            ).order_by("full_name", "email")
+            # A select of the organizer's reviewers (not the email box other person
+            # fields use): the choice is small, known, and names nobody else.
+            return forms.ModelChoiceField(
+                queryset=get_user_model().objects.filter(pk__in=reviewers.values("user_id")).order_by("full_name", "email"),
+                label="Reviewer",
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
