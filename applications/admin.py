@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline, TenantModelForm
+from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.models import Membership
 from organizers.roles import Role
 from organizers.selectors import staff_organizer_ids
@@ -149,13 +150,15 @@ class ReviewerInline(ScopedTabularInline):
 
 
 @admin.register(ApplicationCall)
-class ApplicationCallAdmin(CallStaysClosedUntilReady, OrganizerScopedAdmin):
-    list_display = ["cohort", "opens_at", "deadline", "seats", "open_for_applications", "checklist",
+class ApplicationCallAdmin(ZonedDateTimesAdmin, CallStaysClosedUntilReady, OrganizerScopedAdmin):
+    list_display = ["cohort", "opens_at_zoned", "deadline_zoned", "seats", "open_for_applications", "checklist",
                     "selection_confirmed_at"]
     list_filter = ["open_for_applications", "cohort__program"]
     search_fields = ["cohort__title", "cohort__program__title"]
     list_select_related = ["cohort__program", "cohort__organizer"]
     date_hierarchy = "deadline"
+    opens_at_zoned = zoned_column("opens_at", zone_of=lambda c: c.cohort.time_zone, description="opens")
+    deadline_zoned = zoned_column("deadline", zone_of=lambda c: c.cohort.time_zone, description="deadline")
     inlines = [QuestionInline, DemographicCategoryInline, RubricInline, QuotaInline, IntersectionQuotaInline, ReviewerInline]
     readonly_fields = ["selection_confirmed_at", "demographics_purged_at"]
 

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Affiliation, Enrollment, Organization, Team
+from core.timefmt import format_when
 from core.urls import absolute_url
 from notifications.services import notify
+from organizers.selectors import person_zone
 
 from . import selection as engine
 from .engine_input import build_problem, lead_reference
@@ -561,7 +563,8 @@ def _make_offers(*, call: ApplicationCall, run: SelectionRun, references: list[s
             organizer=call.organizer, template="applications/offer", recipient=app.applicant,
             dedupe_key=f"applications:offer={offer.pk}",
             context={
-                "cohort": str(call.cohort), "expires_at": timezone.localtime(expires, call.cohort.time_zone).strftime("%d %B %Y %H:%M %Z"),
+                "cohort": str(call.cohort), "expires_at": format_when(
+                    expires, person_zone(app.applicant, default=call.cohort.time_zone)),
                 "respond_url": absolute_url(reverse(
                     "applications:application_status", kwargs={"organizer_slug": call.organizer.slug, "application_id": app.pk})),
                 "replacement": run.kind == SelectionRun.Kind.REPLACEMENT,

@@ -11,6 +11,7 @@ from organizers.admin_base import (
     ScopedTabularInline,
     TenantModelForm,
 )
+from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 
 from workplace.admin_mixins import ReadinessInAdmin
 
@@ -121,8 +122,9 @@ class EnrollmentInline(ScopedTabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ReadinessInAdmin, OrganizerScopedAdmin):
+class CohortAdmin(ZonedDateTimesAdmin, ReadinessInAdmin, OrganizerScopedAdmin):
     readiness = "cohort"
+    zone_owner = None
     list_display = [
         "title", "program", "starts_on", "enrollment_mode", "capacity", "confirmed", "waitlisted", "registration_closed",
     ]
@@ -260,7 +262,7 @@ class EnrollmentAddForm(EnrollmentForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(OrganizerScopedAdmin):
+class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     """Seats change only through the services (register, cancel, offers, complete), so
     the waitlist moves and people get their emails: the status and its timestamps are
     shown, never edited; staff use the actions. Adding someone takes a seat the same way
@@ -269,8 +271,10 @@ class EnrollmentAdmin(OrganizerScopedAdmin):
     form = EnrollmentForm
     add_form = EnrollmentAddForm
     seat_fields = ["status", "offer_expires_at", "waitlisted_at", "confirmed_at", "cancelled_at", "completed_at"]
-    list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at", "created_at"]
+    list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at_zoned", "created_at"]
     list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
+    offer_expires_at_zoned = zoned_column("offer_expires_at", zone_of=lambda e: e.cohort.time_zone,
+                                          description="offer expires")
     search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]
     list_select_related = ["person", "cohort__program", "organization", "team"]
     actions = [cancel_enrollments, accept_offers, complete_enrollments]

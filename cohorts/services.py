@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.timefmt import format_when
 from core.urls import absolute_url
 from notifications.services import notify
 
@@ -88,9 +89,9 @@ def registration_problem(cohort: Cohort, *, now: datetime | None = None) -> str 
     if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:
         return "This cohort is by invitation only." + contact
     if cohort.registration_opens_at and now < cohort.registration_opens_at:
-        return f"Registration opens on {_when(cohort.registration_opens_at)}."
+        return f"Registration opens on {_when(cohort.registration_opens_at, cohort.time_zone)}."
     if cohort.registration_closes_at and now >= cohort.registration_closes_at:
-        return f"Registration closed on {_when(cohort.registration_closes_at)}." + contact
+        return f"Registration closed on {_when(cohort.registration_closes_at, cohort.time_zone)}." + contact
     return None
 
 
@@ -105,8 +106,7 @@ def contact_line(cohort: Cohort) -> str:
 
 def _when(moment: datetime, zone=None) -> str:
     """A moment in the given zone (default: the active one, i.e. the viewer's), zone named."""
-    local = timezone.localtime(moment, zone)
-    return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
+    return format_when(moment, zone)
 
 
 def _already_registered(cohort: Cohort, people) -> str | None:

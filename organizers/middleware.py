@@ -17,7 +17,7 @@ from core.prepared import PreparedQuery
 
 from .models import Organizer
 from .roles import NO_ACCESS
-from .selectors import access_of, staff_organizer_ids
+from .selectors import access_of, person_zone, staff_organizer_ids
 
 
 # Every organizer page starts with this lookup; prepared once per process (core.prepared).
@@ -66,6 +66,11 @@ class OrganizerMiddleware:
 
     @staticmethod
     def _viewer_time_zone(request, fallback):
-        zone = getattr(request.user, "time_zone", None) if request.user.is_authenticated else None
-        zone = zone or fallback or zoneinfo.ZoneInfo("UTC")
+        # Organizer pages: the viewer's own zone, else the organizer's. Personal pages
+        # (/me/, /account/): the viewer's zone, else the one their cohorts run in.
+        user = request.user
+        if getattr(user, "time_zone", None) or fallback:
+            zone = user.time_zone if user.is_authenticated and user.time_zone else fallback
+        else:
+            zone = person_zone(user) if user.is_authenticated else zoneinfo.ZoneInfo("UTC")
         return timezone.override(zone)

@@ -83,3 +83,28 @@ def people_of(organizer_ids) -> QuerySet:
                     rows = model._default_manager.filter(**{f"{path}__in": ids}).values(field.attname)
                     query |= models.Q(pk__in=rows)
     return user_model.objects.filter(query)
+
+
+def person_zone(user, *, default=None):
+    """The zone a person reads their own times in: their profile's, else `default` (e.g.
+    the cohort an email is about), else the zone of the cohort they most recently joined,
+    else their organizer's, else UTC. Kept on the user object for the request."""
+    import zoneinfo
+
+    if getattr(user, "time_zone", None):
+        return zoneinfo.ZoneInfo(str(user.time_zone))
+    if default:
+        return zoneinfo.ZoneInfo(str(default))
+    if not getattr(user, "is_authenticated", False):
+        return zoneinfo.ZoneInfo("UTC")
+    cached = getattr(user, "_praxis_zone", None)
+    if cached is None:
+        from cohorts.models import Enrollment
+
+        with scopes_disabled():
+            latest = (Enrollment.objects.filter(person=user).order_by("-created_at")
+                      .values_list("cohort__time_zone", flat=True).first())
+        memberships = memberships_of(user)
+        name = latest or (memberships[0].organizer.time_zone if memberships else None) or "UTC"
+        cached = user._praxis_zone = zoneinfo.ZoneInfo(str(name))
+    return cached

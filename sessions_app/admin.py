@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
+from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.selectors import staff_organizer_ids
 
 from . import services
@@ -29,8 +30,11 @@ class AttendanceInline(ScopedTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(OrganizerScopedAdmin):
-    list_display = ["title", "cohort", "kind", "starts_at", "ends_at"]
+class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
+    list_display = ["title", "cohort", "kind", "starts_at_zoned", "ends_at_zoned"]
+    list_select_related = ["cohort__program"]
+    starts_at_zoned = zoned_column("starts_at", zone_of=lambda s: s.cohort.time_zone, description="starts")
+    ends_at_zoned = zoned_column("ends_at", zone_of=lambda s: s.cohort.time_zone, description="ends")
     list_filter = ["kind", "cohort__program"]
     search_fields = ["title"]
     date_hierarchy = "starts_at"
@@ -127,7 +131,7 @@ class OfficeHourBookingAdmin(OrganizerScopedAdmin):
 
 
 @admin.register(AssistanceRequest)
-class AssistanceRequestAdmin(OrganizerScopedAdmin):
+class AssistanceRequestAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     list_display = ["topic", "requester", "cohort", "status", "assigned_to", "created_at"]
     list_filter = ["status"]
 

@@ -47,5 +47,7 @@ def local_time(value, fmt: str = "D j M Y, H:i"):
         return ""
     from django.utils.dateformat import format as date_format
 
+    from core.timefmt import zone_label
+
     local = timezone.localtime(value)
-    return f"{date_format(local, fmt)} {local.tzname()}"
+    return f"{date_format(local, fmt)} {zone_label(local)}"
