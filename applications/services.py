@@ -434,7 +434,7 @@ def execute_run(*, run_id: int) -> SelectionRun:
     try:
         built = build_problem(run.call, seed=run.seed)
         _progress(run, f"Solving for {built.problem.seats} seats among {len(built.problem.applicants)} applicants")
-        result, report = _solve(run.kind, built.problem)
+        result, report = _solve(run.kind, built.problem, on_progress=lambda text: _progress(run, text))
     except Exception as exc:  # stored on the run for staff; nothing else changes
         SelectionRun.objects.filter(pk=run.pk).update(
             status=SelectionRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
@@ -456,10 +456,31 @@ def execute_run(*, run_id: int) -> SelectionRun:
     return run
 
 
-def _solve(kind: str, problem) -> tuple[dict, "engine.SelectionReport | None"]:
+def _leximin_progress(on_progress, *, every: float = 2.0):
+    """A LEXIMIN progress callback that tells staff at most every ``every`` seconds."""
+    last = [float("-inf")]
+
+    def report(state: dict) -> None:
+        if on_progress is None or state["elapsed"] - last[0] < every:
+            return
+        last[0] = state["elapsed"]
+        if state.get("method") == "uniform cover":
+            text = "Equal chances for everyone proven by a uniform cover"
+        else:
+            text = (f"LEXIMIN level {state['level']}: {state['lp_solves']} LP solves, "
+                    f"{state['panels']} cohorts; lowest chance {state['z']:.5f}, "
+                    f"at most {state['gap']:.1e} below the best possible")
+        on_progress(text)
+
+    return report
+
+
+def _solve(kind: str, problem, on_progress=None) -> tuple[dict, "engine.SelectionReport | None"]:
     """Run the engine; return the JSON stored on the run."""
     if kind == SelectionRun.Kind.LOTTERY:
-        distribution = engine.leximin(problem)
+        distribution = engine.leximin(
+            problem, time_limit=getattr(settings, "SELECTION_LEXIMIN_TIME_LIMIT", 900),
+            progress=_leximin_progress(on_progress))
         if not distribution.feasible:
             return _infeasible(distribution.conflicts, distribution.solver_version, problem), None
         lottery = engine.draw_lottery(distribution, seed=problem.seed)

@@ -157,6 +157,7 @@ def test_fair_lottery_publishes_probabilities_and_seed(organizer, client_for, dj
     page = response.content.decode()
     # Per-person probabilities follow from demographic types: only for the permission holder.
     assert "2024" in page and "LEXIMIN selection probabilities" in page
+    assert "Proven exactly: every selectable applicant has the same chance" in page
     assert "Probability" not in page and "67%" not in page
     with scopes_disabled():
         Membership.objects.filter(user=s.staff).update(can_view_demographics=True)
