@@ -20,6 +20,7 @@ tenant_patterns = [
     path("library/", include("library.urls")),
     path("billing/", include("billing.urls")),
     path("", include("reports.urls")),
+    path("community/", include("community.urls")),
 ]
 
 urlpatterns = [

@@ -94,7 +94,9 @@ def deliver(message: OutboundMessage) -> None:
     """Render and send a claimed message, then record the outcome."""
     try:
         subject, text, html = render_message(message)
-        email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+        email = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [message.to_email], headers=list_unsubscribe_headers(message)
+        )
         if html:
             email.attach_alternative(html, "text/html")
         for attachment in message.attachments:
@@ -115,6 +117,15 @@ def attachment_content(attachment: dict[str, str]) -> str | bytes:
     if attachment.get("encoding") == "base64":
         return base64.b64decode(attachment["content"])
     return attachment["content"]
+
+
+def list_unsubscribe_headers(message: OutboundMessage) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe for optional messages whose context names the link
+    (`list_unsubscribe`): mail clients POST `List-Unsubscribe=One-Click` to it."""
+    url = message.context.get("list_unsubscribe") if not message.essential else None
+    if not url:
+        return {}
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def render_message(message: OutboundMessage) -> tuple[str, str, str | None]:

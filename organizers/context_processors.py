@@ -9,7 +9,8 @@ _SITE_LINKS = {"home": "home", "my_programs": "me:programs", "profile": "account
                "login": "account_login", "signup": "account_signup", "logout": "account_logout", "admin": "admin:index"}
 _ORGANIZER_LINKS = {"landing": "organizers:landing", "catalog": "cohorts:catalog", "applications": "applications:home",
                     "library": "library:index", "schedule": "sessions_app:schedule",
-                    "dashboard": "reports:dashboard"}
+                    "dashboard": "reports:dashboard",
+                    "community": "community:index"}
 
 
 @lru_cache(maxsize=1024)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "billing",
     "reports",
     "workplace",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -235,3 +236,5 @@ CELERY_BEAT_SCHEDULE["billing-overdue-reminders"] = {"task": "billing.tasks.send
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Community: each organizer's daily digest of new posts, swept hourly, sent once per local day.
+CELERY_BEAT_SCHEDULE["community-sweep-digests"] = {"task": "community.tasks.sweep_digests", "schedule": 3600.0}
