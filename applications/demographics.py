@@ -40,6 +40,16 @@ def read_individual(*, application: Application, viewer, access, as_reviewer: bo
     return labelled(application.call, response.answers)
 
 
+def export_individual(*, call, applications: Iterable[Application], viewer, access, detail: str) -> dict[int, dict] | None:
+    """Answers by application id for an export by a permitted viewer (one log row), else None."""
+    if not may_read_individual(access, call=call):
+        return None
+    DemographicAccessLog.objects.create(
+        organizer_id=call.organizer_id, viewer=viewer, action=DemographicAccessLog.Action.EXPORT, detail=detail[:300],
+    )
+    return features_by_application(applications)
+
+
 def labelled(call, answers: dict) -> list[tuple[str, list[str]]]:
     """[(category label, [values])] in the call's order; prefer-not-to-say for empty answers."""
     out = []

@@ -51,9 +51,8 @@ def csv_response(
 
     Every cell goes through :func:`safe_cell`.
     """
-    safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    response["Content-Disposition"] = _attachment(filename, "export.csv")
     writer = csv.writer(response)
     for row in preamble:
         writer.writerow(safe_row(row))
@@ -61,4 +60,37 @@ def csv_response(
         writer.writerow(safe_row(header))
     for row in rows:
         writer.writerow(safe_row(row))
+    return response
+
+
+def _attachment(filename: str, default: str) -> str:
+    safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or default
+    return f'attachment; filename="{safe_name}"'
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_cell(value: Any) -> Any:
+    """Numbers stay numbers; everything else is the neutralised text of :func:`safe_cell`."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    return safe_cell(value)
+
+
+def xlsx_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str = "Export") -> HttpResponse:
+    """An .xlsx attachment (openpyxl, one sheet) with every text cell neutralised like the CSV."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export")
+    sheet.append([xlsx_cell(v) for v in header])
+    for row in rows:
+        sheet.append([xlsx_cell(v) for v in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(filename, "export.xlsx")
     return response

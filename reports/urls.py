@@ -8,4 +8,6 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/cohorts/<int:cohort_id>/", views.cohort_report, name="cohort_report"),
+    path("reports/cohorts/<int:cohort_id>/<slug:kind>.<slug:fmt>", views.cohort_export, name="cohort_export"),
+    path("reports/calls/<int:call_id>/<slug:kind>.<slug:fmt>", views.call_export, name="call_export"),
 ]

@@ -14,3 +14,16 @@ def _cohort(organizer):
 
 
 sample("reports:cohort_report")(_cohort)
+
+
+@sample("reports:cohort_export")
+def cohort_export(organizer):
+    return {**_cohort(organizer), "kind": "registrations", "fmt": "csv"}
+
+
+@sample("reports:call_export")
+def call_export(organizer):
+    from tests.applications.factories import ApplicationFactory
+
+    application = ApplicationFactory(call__cohort__program__organizer=organizer)
+    return {"call_id": application.call_id, "kind": "applications", "fmt": "xlsx"}
