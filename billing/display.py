@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import selectors
-from .models import CohortPrice
+from .models import CohortPrice, percent
 
 
 @dataclass(frozen=True)
@@ -17,8 +17,8 @@ class PriceNote:
     regular: str
     early_until: dt.date | None
     partner_price: str
-    partner_percent: Decimal
-    tax_rate: Decimal
+    partner_percent: str
+    tax_rate: str
     scholarships: bool
     scholarship_info: str
     refund: str
@@ -39,7 +39,7 @@ def price_notes(cohorts, *, on: dt.date) -> dict[int, PriceNote]:
         unit, early = selectors.unit_price(price, on=on)
         partner = selectors.partner_price(price, on=on)
         refund = (f"Full refund until {price.refund_full_until_days} days before the start"
-                  + (f", {price.refund_after_percent.normalize()}% after that." if price.refund_after_percent
+                  + (f", {percent(price.refund_after_percent)}% after that." if price.refund_after_percent
                      else ", none after that."))
         result[cohort.pk] = PriceNote(
             price=_amount(unit, currency),
@@ -47,8 +47,8 @@ def price_notes(cohorts, *, on: dt.date) -> dict[int, PriceNote]:
             regular=_amount(price.amount, currency) if early else "",
             early_until=price.early_bird_until if early else None,
             partner_price=_amount(partner, currency) if partner is not None else "",
-            partner_percent=price.partner_discount_percent.normalize(),
-            tax_rate=price.tax_rate.normalize(),
+            partner_percent=percent(price.partner_discount_percent),
+            tax_rate=percent(price.tax_rate),
             scholarships=price.offers_scholarships,
             scholarship_info=price.scholarship_info,
             refund=refund,

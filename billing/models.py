@@ -27,6 +27,12 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent(value: Decimal) -> str:
+    """50.00 -> "50", 12.50 -> "12.5" (Decimal.normalize would give "5E+1")."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 

@@ -11,7 +11,7 @@ import base64
 from django.utils import timezone
 from fpdf import FPDF
 
-from .models import Invoice
+from .models import Invoice, percent
 
 
 def _t(value) -> str:
@@ -81,7 +81,7 @@ def render(invoice: Invoice) -> bytes:
     label_width = columns[0] + columns[1] + columns[2]
     for label, value, bold in (
         ("Net", invoice.net, False),
-        (f"Tax ({invoice.tax_rate.normalize()}%)", invoice.tax, False),
+        (f"Tax ({percent(invoice.tax_rate)}%)", invoice.tax, False),
         ("Total", invoice.gross, True),
     ):
         pdf.set_font("Helvetica", "B" if bold else "", 10)

@@ -48,6 +48,7 @@ from .models import (
     Payment,
     ScholarshipRequest,
     money,
+    percent,
 )
 
 # Only the control tests turn the locks off; that path waits this long between reading
@@ -160,7 +161,7 @@ def quote(
         result.lines.append(
             QuoteLine(
                 OrderLine.Kind.PARTNER_DISCOUNT,
-                f"Contributing-partner discount ({price.partner_discount_percent.normalize()}%, {sponsor.name})",
+                f"Contributing-partner discount ({percent(price.partner_discount_percent)}%, {sponsor.name})",
                 quantity,
                 -cut,
             )

@@ -65,7 +65,7 @@ def checkout(request, organizer_slug: str, enrollment_id: int):
         initial={"billing_name": sponsor.name if sponsor else request.user.display_name,
                  "billing_email": request.user.email, "payer": "organization" if sponsor else "me"},
     )
-    payer = form.data.get("payer") if form.is_bound else form.fields["payer"].initial
+    payer = form.data.get("payer") if form.is_bound else form.initial["payer"]
     payer_org = sponsor if payer == "organization" else None
     code = form.data.get("discount_code", "") if form.is_bound else ""
     try:

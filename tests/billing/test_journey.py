@@ -1,0 +1,202 @@
+"""The registration journey for a paid cohort, through the enrollment lifecycle.
+
+Registering holds the seat as awaiting payment; paying confirms it; an unpaid hold
+lapses and the seat goes to the waitlist; scholarships hold the seat until staff decide.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from billing import services
+from billing.models import Invoice, Order, Partnership, Payment, ScholarshipRequest
+from cohorts.models import Enrollment, Program
+from organizers.roles import Role
+from tests.factories import OrganizationFactory, UserFactory, member
+
+from .fake_stripe import sign
+from .helpers import priced_cohort
+from .test_payments import pdf_text
+
+lifecycle = pytest.importorskip("cohorts.lifecycle", reason="needs the enrollment lifecycle (issue 10)")
+
+pytestmark = pytest.mark.django_db
+Status = Enrollment.Status
+
+
+@pytest.fixture
+def cohort(organizer):
+    cohort = priced_cohort(organizer, amount="400.00", scholarship_places=2, card_hold_hours=2, invoice_hold_days=21)
+    with scopes_disabled():
+        Program.objects.filter(pk=cohort.program_id).update(status=Program.Status.PUBLISHED)
+    return cohort
+
+
+@pytest.fixture
+def partner(organizer):
+    organization = OrganizationFactory(organizer=organizer, name="Heartland Family Services",
+                                       is_contributing_partner=True)
+    today = timezone.localdate()
+    with scopes_disabled():
+        Partnership.objects.create(organizer=organizer, organization=organization,
+                                   valid_from=today - dt.timedelta(days=30), valid_until=today + dt.timedelta(days=300))
+    return organization
+
+
+def register(client, cohort, **data):
+    return client.post(reverse("cohorts:register", kwargs={
+        "organizer_slug": cohort.organizer.slug, "program_slug": cohort.program.slug, "cohort_slug": cohort.slug,
+    }), {"organization_name": "", "title": "", **data})
+
+
+def test_a_partner_sponsored_leader_sees_half_price_pays_by_card_and_is_confirmed(
+    cohort, partner, client_for, fake_stripe, django_capture_on_commit_callbacks
+):
+    leader = UserFactory(full_name="Denise Carter")
+    client = client_for(leader)
+    response = register(client, cohort, organization_name=partner.name, title="Director")
+    with scopes_disabled():
+        enrollment = Enrollment.objects.get(cohort=cohort, person=leader)
+    assert enrollment.status == Status.AWAITING_PAYMENT
+    checkout_url = reverse("billing:checkout", kwargs={"organizer_slug": cohort.organizer.slug,
+                                                       "enrollment_id": enrollment.pk})
+    assert response["Location"] == checkout_url
+    page = client.get(checkout_url).content.decode()
+    assert "Contributing-partner discount (50%, Heartland Family Services)" in page
+    assert "USD 200.00" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(checkout_url, {
+            "payer": "organization", "method": "card", "billing_name": partner.name,
+            "billing_email": "finance@heartland.example", "billing_address": "100 Main St", "po_reference": "PO-9",
+        })
+    assert response.status_code == 302 and response["Location"].startswith(fake_stripe.base + "/pay/")
+    session = next(iter(fake_stripe.sessions.values()))
+    assert session["amount_total"] == 20000
+    payload = fake_stripe.completed_event(session["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert client_for(None).post("/api/stripe/webhook/", payload, content_type="application/json",
+                                         HTTP_STRIPE_SIGNATURE=sign(payload)).status_code == 200
+    with scopes_disabled():
+        enrollment.refresh_from_db()
+        order = Order.objects.get(cohort=cohort)
+        assert Payment.objects.filter(order=order).count() == 1
+        invoice = Invoice.objects.get(order=order)
+    assert enrollment.status == Status.CONFIRMED and order.status == Order.Status.PAID
+    sent = [m for m in mail.outbox if invoice.number in m.subject]
+    assert sent and sent[0].to == ["finance@heartland.example"]
+    text = pdf_text(sent[0].attachments[0][1])
+    assert "Contributing-partner discount" in text and "USD 200.00" in text and "PO-9" in text
+
+
+def test_an_unpaid_hold_lapses_and_the_waitlisted_person_is_offered_the_seat(
+    organizer, client_for, django_capture_on_commit_callbacks
+):
+    cohort = priced_cohort(organizer, amount="400.00", card_hold_hours=2)
+    with scopes_disabled():
+        Program.objects.filter(pk=cohort.program_id).update(status=Program.Status.PUBLISHED)
+        cohort.capacity = 1
+        cohort.save(update_fields=["capacity"])
+    first, second = UserFactory(), UserFactory(full_name="Marcus Lee")
+    register(client_for(first), cohort)
+    register(client_for(second), cohort)
+    with scopes_disabled():
+        held = Enrollment.objects.get(cohort=cohort, person=first)
+        waiting = Enrollment.objects.get(cohort=cohort, person=second)
+    assert (held.status, waiting.status) == (Status.AWAITING_PAYMENT, Status.WAITLISTED)
+    assert held.payment_due_at is not None
+    mail.outbox.clear()
+    with scope(organizer=organizer.id), django_capture_on_commit_callbacks(execute=True):
+        assert not lifecycle.lapse_payment_hold(enrollment_id=held.pk, now=held.payment_due_at - dt.timedelta(minutes=1))
+        assert lifecycle.lapse_payment_hold(enrollment_id=held.pk, now=held.payment_due_at + dt.timedelta(minutes=1))
+        held.refresh_from_db()
+        waiting.refresh_from_db()
+    assert (held.status, waiting.status) == (Status.CANCELLED, Status.OFFERED)
+    assert any(m.to == [second.email] for m in mail.outbox)
+
+
+def test_choosing_an_invoice_holds_the_seat_longer_and_a_bank_transfer_confirms_it(cohort, client_for):
+    person = UserFactory()
+    client = client_for(person)
+    register(client, cohort)
+    with scopes_disabled():
+        enrollment = Enrollment.objects.get(cohort=cohort, person=person)
+    short = enrollment.payment_due_at
+    client.post(reverse("billing:checkout", kwargs={"organizer_slug": cohort.organizer.slug,
+                                                    "enrollment_id": enrollment.pk}),
+                {"payer": "me", "method": "invoice", "billing_name": "Pat Doe", "billing_email": person.email})
+    with scope(organizer=cohort.organizer_id):
+        enrollment.refresh_from_db()
+        order = Order.objects.get(cohort=cohort)
+        assert enrollment.payment_due_at > short + dt.timedelta(days=20)
+        assert order.invoices.count() == 1 and order.gross == Decimal("400.00")
+        services.record_payment(order=order, amount=Decimal("400.00"), method=Payment.Method.BANK_TRANSFER)
+        enrollment.refresh_from_db()
+    assert enrollment.status == Status.CONFIRMED
+
+
+def test_a_scholarship_request_holds_the_seat_and_a_full_approval_confirms_it(
+    cohort, client_for, django_capture_on_commit_callbacks
+):
+    person = UserFactory(full_name="Renee Jackson")
+    client = client_for(person)
+    register(client, cohort)
+    with scopes_disabled():
+        enrollment = Enrollment.objects.get(cohort=cohort, person=person)
+    url = reverse("billing:checkout", kwargs={"organizer_slug": cohort.organizer.slug, "enrollment_id": enrollment.pk})
+    response = client.post(url, {"payer": "me", "method": "card", "billing_name": "Renee Jackson",
+                                 "billing_email": person.email, "scholarship_statement": "Between jobs."})
+    assert response.status_code == 302 and "/billing/orders/" in response["Location"]  # no card payment asked
+    with scopes_disabled():
+        request = ScholarshipRequest.objects.get(person=person)
+        enrollment.refresh_from_db()
+        assert not Invoice.objects.exists()
+    assert enrollment.status == Status.AWAITING_PAYMENT
+    staff = member(cohort.organizer, Role.STAFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(staff).post(reverse("billing:scholarship_decide", kwargs={
+            "organizer_slug": cohort.organizer.slug, "request_id": request.pk}), {"decision": "approve"})
+    with scopes_disabled():
+        enrollment.refresh_from_db()
+        request.refresh_from_db()
+    assert request.status == ScholarshipRequest.Status.APPROVED and enrollment.status == Status.CONFIRMED
+    assert any("approved in full" in m.body for m in mail.outbox if m.to == [person.email])
+
+
+def test_a_free_cohort_creates_no_order(organizer, client_for):
+    from tests.factories import CohortFactory
+
+    cohort = CohortFactory(program__organizer=organizer, is_free=True)
+    with scopes_disabled():
+        Program.objects.filter(pk=cohort.program_id).update(status=Program.Status.PUBLISHED)
+    person = UserFactory()
+    register(client_for(person), cohort)
+    with scopes_disabled():
+        assert Enrollment.objects.get(cohort=cohort, person=person).status == Status.CONFIRMED
+        assert not Order.objects.exists()
+
+
+def test_staff_invoice_an_organization_once_for_two_of_its_people(cohort, partner, client_for):
+    people = [UserFactory(), UserFactory()]
+    for person in people:
+        register(client_for(person), cohort, organization_name=partner.name)
+    with scopes_disabled():
+        held = list(Enrollment.objects.filter(cohort=cohort, status=Status.AWAITING_PAYMENT))
+    assert len(held) == 2
+    client = client_for(member(cohort.organizer, Role.STAFF))
+    url = reverse("billing:group_invoice", kwargs={"organizer_slug": cohort.organizer.slug, "cohort_id": cohort.pk,
+                                                   "organization_id": partner.pk})
+    client.post(url, {"billing_name": partner.name, "billing_email": "ap@heartland.example",
+                      "billing_address": "100 Main St", "po_reference": "PO-2",
+                      "enrollments": [str(e.pk) for e in held]})
+    with scopes_disabled():
+        order = Order.objects.get(cohort=cohort)
+        invoice = order.invoices.get()
+        assert order.enrollments.count() == 2 and order.gross == Decimal("400.00")  # 2 × 400, 50% partner discount
+    assert invoice.buyer["po_reference"] == "PO-2"
