@@ -7,6 +7,7 @@ app_name = "reports"
 # Mounted under /<organizer_slug>/ by config/urls.py.
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("reports/cohorts/<int:cohort_id>/", views.cohort_report, name="cohort_report"),
     path("reports/cohorts/<int:cohort_id>/<slug:kind>.<slug:fmt>", views.cohort_export, name="cohort_export"),
     path("reports/calls/<int:call_id>/<slug:kind>.<slug:fmt>", views.call_export, name="call_export"),

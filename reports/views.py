@@ -1,19 +1,26 @@
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from django.urls import reverse
+from django_scopes import scope
+
 from applications.models import ApplicationCall
 from cohorts.models import Cohort
+from cohorts.selectors import enrollment_of
 from core.spreadsheet import csv_response, xlsx_response
+from core.urls import absolute_url
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
 from sessions_app.selectors import facilitates_cohort
 
-from . import charts, exports
+from . import certificates, charts, exports
 from .charts import Point
 from .cohort_report import cohort_report as build_cohort_report
 from .dashboard import dashboard_sections
+from .models import Certificate
 
 
 @organizer_view(capability=Capability.MANAGE_PROGRAMS)
@@ -74,3 +81,41 @@ def call_export(request, organizer_slug: str, call_id: int, kind: str, fmt: str)
     else:
         export = exports.reviews(call)
     return _export_response(export, fmt)
+
+
+@login_required
+def certificate_download(request, enrollment_id: int):
+    """The person's own certificate of a completed cohort (issued on the first download)."""
+    enrollment = enrollment_of(request.user, enrollment_id)
+    if enrollment is None:
+        raise Http404("No such registration.")
+    with scope(organizer=enrollment.organizer_id):
+        try:
+            certificate = certificates.issue_certificate(enrollment=enrollment)
+        except certificates.CertificateError:
+            raise Http404("This cohort has not been completed.")
+        if certificate.is_revoked:
+            return render(request, "reports/certificate_revoked.html", {"certificate": certificate}, status=410)
+        verify = absolute_url(reverse("reports:certificate_verify", kwargs={
+            "organizer_slug": enrollment.organizer.slug, "code": certificate.code}), request=request)
+        pdf = certificates.certificate_pdf(certificate, verify_url=verify)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@organizer_view(login=False)
+def certificate_verify(request, organizer_slug: str, code: str):
+    """Public: only the name, the program and the completion date, or that it was revoked."""
+    normalized = certificates.normalize_code(code)
+    certificate = (
+        Certificate.objects.filter(code=normalized).select_related("enrollment__person", "enrollment__cohort__program")
+        .first() if normalized else None
+    )
+    if certificate is None:
+        raise Http404("No certificate has this code.")
+    enrollment = certificate.enrollment
+    return render(request, "reports/certificate_verify.html", {
+        "certificate": certificate, "name": enrollment.person.display_name, "program": enrollment.cohort.program.title,
+        "completed_on": enrollment.completed_at or certificate.issued_at,
+    })

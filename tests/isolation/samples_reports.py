@@ -27,3 +27,26 @@ def call_export(organizer):
 
     application = ApplicationFactory(call__cohort__program__organizer=organizer)
     return {"call_id": application.call_id, "kind": "applications", "fmt": "xlsx"}
+
+
+def _certificate(organizer):
+    from django_scopes import scopes_disabled
+
+    from cohorts.models import Enrollment
+    from reports.certificates import issue_certificate
+
+    enrollment = EnrollmentFactory(cohort=CohortFactory(program__organizer=organizer), status=Enrollment.Status.COMPLETED)
+    with scopes_disabled():
+        return enrollment, issue_certificate(enrollment=enrollment)
+
+
+@sample("reports:certificate_verify", public=True)
+def certificate_verify(organizer):
+    """Public by design (name, program, date); under another organizer's address it is 404."""
+    return {"code": _certificate(organizer)[1].code}
+
+
+@sample("reports_me:certificate")
+def certificate_download(organizer):
+    """Only the person who completed downloads it; everyone else gets 404 (tests/reports/test_certificates.py)."""
+    return {"enrollment_id": _certificate(organizer)[0].id}
