@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
+from core.timefmt import relative_when, zone_label
 from core.urls import absolute_url
 from notifications.services import notify
 from organizers.selectors import is_staff_at
@@ -133,15 +134,17 @@ def session_recipients(session: Session) -> list:
     return list(people.values())
 
 
-def _session_context(session: Session, person) -> dict:
-    zone = person.time_zone or session.cohort.time_zone
-    local = timezone.localtime(session.starts_at, zoneinfo.ZoneInfo(str(zone)))
-    local_end = timezone.localtime(session.ends_at, zoneinfo.ZoneInfo(str(zone)))
+def _session_context(session: Session, person, *, now: dt.datetime | None = None) -> dict:
+    zone = zoneinfo.ZoneInfo(str(person.time_zone or session.cohort.time_zone))
+    local = timezone.localtime(session.starts_at, zone)
+    local_end = timezone.localtime(session.ends_at, zone)
     return {
         "person_name": person.display_name,
         "session_title": session.title,
         "program_title": session.cohort.program.title,
-        "when": f"{local:%A %-d %B %Y, %H:%M}–{local_end:%H:%M} {local.tzname()} ({zone})",
+        "when": f"{local:%A %-d %B %Y, %H:%M}–{local_end:%H:%M} {zone_label(local)} ({zone.key})",
+        # From the time actually left, on the reader's calendar: "tomorrow, Tue 3 Dec at 10:00 CET".
+        "starts_in": relative_when(session.starts_at, zone, now=now),
         "location": session.location,
         "session_url": absolute_url(
             reverse("sessions_app:session_detail", kwargs={"organizer_slug": session.organizer.slug, "session_id": session.id})
@@ -301,7 +304,9 @@ def _booking_context(booking: OfficeHourBooking, person) -> dict:
     return {
         "person_name": person.display_name, "title": window.title, "host_name": window.host.display_name,
         "booker_name": booking.person.display_name, "topic": booking.topic,
-        "when": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()} ({zone.key})",
+        "is_booker": person.pk == booking.person_id,
+        "when": f"{local:%A %-d %B %Y, %H:%M} {zone_label(local)} ({zone.key})",
+        "starts_in": relative_when(booking.slot.starts_at, zone),
         "location": window.location, "video_url": window.video_url,
         "office_hours_url": absolute_url(reverse("sessions_app:office_hours",
                                                  kwargs={"organizer_slug": booking.organizer.slug})),

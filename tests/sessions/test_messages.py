@@ -4,6 +4,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -202,3 +203,23 @@ def test_checkins_after_the_cohort_ends(organizer, client_for, django_capture_on
     _sweep(django_capture_on_commit_callbacks, tasks.sweep_checkins)
     _sweep(django_capture_on_commit_callbacks, tasks.sweep_checkins)
     assert [m.recipient_id for m in _outbox("sessions/checkin_reminder")] == [silent.id]
+
+
+@pytest.mark.parametrize(("before", "says"), [
+    (dt.timedelta(hours=6, minutes=30), "today at"),
+    (dt.timedelta(minutes=55), "in 55 minutes, at"),
+])
+def test_a_reminder_says_the_time_actually_left(organizer, django_capture_on_commit_callbacks, before, says):
+    session_at = dt.datetime(2030, 12, 3, 9, 0, tzinfo=dt.timezone.utc)  # Tue 10:00 CET
+    with time_machine.travel(session_at - before, tick=False):
+        _remind_and_check(organizer, django_capture_on_commit_callbacks, session_at, says)
+
+
+def _remind_and_check(organizer, django_capture_on_commit_callbacks, session_at, says):
+    cohort = CohortFactory(program__organizer=organizer, time_zone="Europe/Amsterdam")
+    SessionFactory(cohort=cohort, title="Orientation call", starts_at=session_at)
+    enroll(cohort, UserFactory(time_zone=None))
+    _sweep(django_capture_on_commit_callbacks)
+    subject = mail.outbox[0].subject
+    assert subject.startswith("Reminder: Orientation call ") and says in subject
+    assert "24 hours" not in subject and "10:00 CET" in subject
