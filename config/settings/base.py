@@ -134,7 +134,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Praxis] "
+# The name emails are signed with where no organizer is in view (accounts.adapter).
+PRAXIS_SITE_NAME = env("PRAXIS_SITE_NAME", default="Praxis")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PRAXIS_SITE_NAME}] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Sign-up asks for the person's name (and optional pronouns) besides email and password.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Praxis"
 

@@ -18,13 +18,19 @@ def _link_in(message) -> str:
     return re.search(r"https?://testserver(/\S+)", message.body).group(1)
 
 
-def test_sign_up_needs_email_verification_before_login(client):
+def test_sign_up_needs_email_verification_before_login(client, django_user_model):
     response = client.post(
         "/accounts/signup/",
-        {"email": "leader@example.org", "password1": "a-long-Passphrase-2024", "password2": "a-long-Passphrase-2024"},
+        {"email": "leader@example.org", "password1": "a-long-Passphrase-2024", "password2": "a-long-Passphrase-2024",
+         "full_name": "María López", "pronouns": "she/her"},
     )
     assert response.status_code == 302 and "confirm-email" in response["Location"]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["leader@example.org"]
+    # Named, signed by the site, with no bare host in the greeting or subject.
+    assert mail.outbox[0].body.startswith("Hello María López,") and "— Praxis" in mail.outbox[0].body
+    assert mail.outbox[0].subject.startswith("[Praxis] ") and "testserver" not in mail.outbox[0].subject
+    person = django_user_model.objects.get(email="leader@example.org")
+    assert (person.full_name, person.pronouns, person.display_name) == ("María López", "she/her", "María López")
 
     client.logout()
     response = client.post("/accounts/login/", {"login": "leader@example.org", "password": "a-long-Passphrase-2024"})
@@ -42,6 +48,7 @@ def test_sign_up_with_bad_input_explains_and_creates_nothing(client, django_user
     response = client.post("/accounts/signup/", {"email": "not-an-email", "password1": "x", "password2": "y"})
     assert response.status_code == 200
     assert b"Enter a valid email address" in response.content
+    assert b"Your name" in response.content and b"This field is required" in response.content
     assert not django_user_model.objects.exists()
 
 
