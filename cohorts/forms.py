@@ -22,6 +22,9 @@ class CatalogFilterForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=200,
+                                help_text="How staff, facilitators and other participants will know you.")
+    pronouns = forms.CharField(label="Pronouns (optional)", max_length=50, required=False)
     organization_name = forms.CharField(
         label="Your organization",
         max_length=200,
@@ -30,8 +33,13 @@ class RegistrationForm(forms.Form):
     )
     title = forms.CharField(label="Your title or role", max_length=200, required=False)
 
-    def __init__(self, *args, cohort: Cohort, **kwargs):
+    def __init__(self, *args, cohort: Cohort, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if person is not None:
+            # Asked of everyone; required until the account has a name.
+            self.fields["full_name"].required = not person.full_name
+            self.fields["full_name"].initial = person.full_name
+            self.fields["pronouns"].initial = person.pronouns
         if cohort.per_organization_limit:
             field = self.fields["organization_name"]
             field.required = True

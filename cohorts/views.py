@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_scopes import scope
 
+from accounts.services import set_name
 from billing.display import attach_prices
 from organizers.permissions import organizer_view
 
@@ -61,13 +63,17 @@ def register(request, organizer_slug: str, program_slug: str, cohort_slug: str):
     if cohort.is_team_cohort:
         return redirect("cohorts:register_team", organizer_slug=organizer_slug, program_slug=program_slug,
                         cohort_slug=cohort_slug)
-    form = RegistrationForm(request.POST if request.method == "POST" else None, cohort=cohort)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, cohort=cohort, person=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            enrollment = services.register(
-                cohort=cohort, person=request.user,
-                organization_name=form.cleaned_data["organization_name"], title=form.cleaned_data["title"],
-            )
+            with transaction.atomic():  # the name is kept only with the registration (its email uses it)
+                if form.cleaned_data["full_name"]:
+                    set_name(user=request.user, full_name=form.cleaned_data["full_name"],
+                             pronouns=form.cleaned_data["pronouns"])
+                enrollment = services.register(
+                    cohort=cohort, person=request.user,
+                    organization_name=form.cleaned_data["organization_name"], title=form.cleaned_data["title"],
+                )
         except services.RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
