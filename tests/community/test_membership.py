@@ -10,7 +10,7 @@ from community import selectors, services
 from tests.foundation.test_isolation import PATTERNS, WITH_ARGUMENTS
 
 from .conftest import EXPECTED, MODERATES
-from .factories import access, participant, start
+from .factories import access, cancel, participant, start
 
 pytestmark = pytest.mark.django_db
 
@@ -91,23 +91,12 @@ def test_cancelling_leaves_the_cohort_space_and_completing_keeps_the_community(w
     assert access(cohort_space, person) is not None and access(community, person) is not None
     with scopes_disabled():
         enrollment = Enrollment.objects.get(person=person)
-    _cancel(enrollment)
+    cancel(enrollment)
     assert access(cohort_space, person) is None and access(community, person) is None
     assert person.id not in selectors.member_ids(cohort_space)
 
     alumnus = world.people["alumnus (joined)"]  # completed: keeps both
     assert access(cohort_space, alumnus) is not None and access(community, alumnus) is not None
-
-
-def _cancel(enrollment):
-    with scope(organizer=enrollment.organizer_id):
-        try:
-            from cohorts import lifecycle
-        except ImportError:
-            from cohorts.services import cancel_enrollment
-
-            return cancel_enrollment(enrollment=enrollment)
-        return lifecycle.cancel(enrollment=enrollment, by=None)
 
 
 def test_joining_needs_a_cohort_of_the_program(world, client_for):
