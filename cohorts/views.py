@@ -12,6 +12,7 @@ from django_scopes import scope
 from accounts.services import set_name
 from billing.display import attach_prices
 from organizers.permissions import organizer_view
+from sessions_app.selectors import upcoming_public_sessions
 
 from . import display, selectors, services
 from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
@@ -44,8 +45,13 @@ def program_detail(request, organizer_slug: str, program_slug: str):
     program = selectors.program_page(request.organizer, slug=program_slug)
     if program is None:
         raise Http404("No such program.")
-    rows = display.cohort_rows(program, organizer_slug=organizer_slug, now=timezone.now())
+    now = timezone.now()
+    rows = display.cohort_rows(program, organizer_slug=organizer_slug, now=now)
     attach_prices(rows, on=timezone.localdate())
+    sessions = upcoming_public_sessions(organizer_id=request.organizer.id, cohort_ids=[r["cohort"].pk for r in rows],
+                                        now=now)
+    for row in rows:
+        row["upcoming_sessions"] = sessions.get(row["cohort"].pk, [])
     return render(request, "cohorts/program_detail.html", {"program": program, "rows": rows})
 
 

@@ -426,3 +426,17 @@ def pending_checkins(user, organizer) -> list[CheckInRound]:
         CheckInRound.objects.filter(organizer=organizer, cohort_id__in=cohort_ids, sent_at__isnull=False)
         .exclude(responses__person=user).select_related("cohort__program").order_by("due_on")
     )
+
+
+def upcoming_public_sessions(*, organizer_id: int, cohort_ids, now, per_cohort: int = 6) -> dict[int, list[Session]]:
+    """The next sessions of these cohorts (affinity groups' private ones left out), for
+    the public program page: one query however many cohorts, at most `per_cohort` each."""
+    by_cohort: dict[int, list[Session]] = {}
+    rows = (Session.objects.filter(organizer_id=organizer_id, cohort_id__in=list(cohort_ids), ends_at__gt=now,
+                                   affinity_group__isnull=True)
+            .only("id", "cohort_id", "title", "kind", "starts_at", "ends_at").order_by("starts_at", "id"))
+    for session in rows:
+        found = by_cohort.setdefault(session.cohort_id, [])
+        if len(found) < per_cohort:
+            found.append(session)
+    return by_cohort

@@ -25,5 +25,11 @@ def when_span(starts_at, ends_at):
 
 
 @register.filter
+def span(item, zone=None):
+    """`{{ session|span:cohort.time_zone }}`: "Tue 3 Dec 2024, 10:00–11:30 CET" (anything with starts_at/ends_at)."""
+    return timefmt.format_span(item.starts_at, item.ends_at, zone or None) if item else ""
+
+
+@register.filter
 def when_relative(value, zone=None):
     return timefmt.relative_when(value, zone or None) if value else ""
