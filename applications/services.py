@@ -21,6 +21,7 @@ from core.timefmt import format_when
 from core.urls import absolute_url
 from notifications.services import notify
 from organizers.selectors import person_zone
+from sessions_app.schedule import schedule_parts
 
 from . import selection as engine
 from .engine_input import build_problem, lead_reference
@@ -641,9 +642,12 @@ def accept_offer(*, offer: Offer, by) -> Enrollment:
         app.save(update_fields=["status", "updated_at"])
         enrollment = _enroll(app, now)
         audit(call=app.call, action="offer_accepted", actor=by, application=app, run=offer.run)
+        schedule, attachments = schedule_parts(app.call.cohort, app.applicant)
         notify(
             organizer=app.call.organizer, template="applications/offer_accepted", recipient=app.applicant,
-            dedupe_key=f"applications:accepted:offer={offer.pk}", context={"cohort": str(app.call.cohort)},
+            dedupe_key=f"applications:accepted:offer={offer.pk}",
+            context={"cohort": str(app.call.cohort), "person_name": app.applicant.display_name, **schedule},
+            attachments=attachments,
         )
     return enrollment
 

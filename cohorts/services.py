@@ -569,7 +569,7 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
         "person_name": enrollment.person.display_name,
         "program_title": cohort.program.title,
         "cohort_title": cohort.title,
-        "starts_on": cohort.starts_on.isoformat() if cohort.starts_on else "",
+        "starts_on": cohort.starts_on.strftime("%A %-d %B %Y") if cohort.starts_on else "",
         "commitment": cohort.commitment,
         "status": enrollment.get_status_display(),
         "enrollment_url": absolute_url(reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk})),
@@ -577,12 +577,19 @@ def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
         "offer_expires_at": _when(enrollment.offer_expires_at, cohort.time_zone) if enrollment.offer_expires_at else "",
         "contact": contact_line(cohort).strip(),
     }
+    attachments = []
+    if what == "confirmed":  # the schedule (times and an ICS) goes with a confirmed seat
+        from sessions_app.schedule import schedule_parts
+
+        schedule, attachments = schedule_parts(cohort, enrollment.person)
+        context.update(schedule)
     notify(
         organizer=cohort.organizer,
         template=f"cohorts/{what}",
         dedupe_key=f"cohorts:{key}:enrollment={enrollment.pk}",
         recipient=enrollment.person,
         context=context,
+        attachments=attachments,
     )
 
 

@@ -7,6 +7,7 @@ from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.selectors import staff_organizer_ids
 
 from . import services
+from .schedule import schedule_changed
 from .forms import SessionSeriesForm
 from .models import (
     AssistanceRequest,
@@ -78,7 +79,10 @@ class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     def save_model(self, request, obj, form, change):
         moved = change and {"starts_at", "ends_at"} & set(form.changed_data)
         if not moved:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            if not change and obj.affinity_group_id is None:
+                schedule_changed(obj.cohort)  # a new session: confirmed participants get the schedule
+            return None
         # A changed time goes through the service, which tells everyone expected.
         new_start, new_end = obj.starts_at, obj.ends_at
         obj.starts_at, obj.ends_at = form.initial["starts_at"], form.initial["ends_at"]

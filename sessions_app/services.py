@@ -25,6 +25,7 @@ from notifications.services import notify
 from organizers.selectors import is_staff_at
 
 from . import ics, selectors
+from .schedule import schedule_changed
 from .models import (
     AssistanceRequest,
     Attendance,
@@ -122,6 +123,8 @@ def create_session_series(
         if facilitators:
             session.facilitators.set(facilitators)
         sessions.append(session)
+    if sessions and affinity_group is None:
+        schedule_changed(cohort)  # confirmed participants hear of the new sessions (one message per schedule)
     return sessions
 
 

@@ -75,3 +75,14 @@ def sweep_checkins() -> int:
         for round_id, organizer_id in reminders:
             _enqueue(remind_checkin_nonresponders, round_id, organizer_id)
     return len(rounds) + len(reminders)
+
+
+@shared_task(acks_late=True)
+def announce_schedule(cohort_id: int, organizer_id: int) -> int:
+    from cohorts.models import Cohort
+
+    from .schedule import announce_schedule as announce
+
+    with scope(organizer=organizer_id):
+        cohort = Cohort.objects.filter(pk=cohort_id).select_related("program", "organizer").first()
+        return announce(cohort=cohort) if cohort is not None else 0
