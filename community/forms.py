@@ -1,6 +1,6 @@
 from django import forms
 
-from library.uploads import UploadRefused, check_upload
+from library.uploads import check_form_upload
 
 from .models import ModerationEvent, SpaceMember
 
@@ -9,68 +9,42 @@ BODY_HELP = "Markdown: **bold**, *italic*, lists and links. Mention someone with
 MAX_BODY = 20_000
 
 
-class _UploadMixin:
-    """An optional attachment, checked like library uploads (size, type by content, safe name)."""
+class _PostForm(forms.Form):
+    """A post's text with an optional attachment (checked like library uploads: size, type
+    by content, safe name) and, before a person's first post, the guidelines to agree to."""
 
-    def _check_upload(self, cleaned):
-        self.checked_upload = None
-        if self.refused_upload:
-            self.add_error("upload", self.refused_upload)
-            return
-        upload = cleaned.get("upload")
-        if upload:
-            try:
-                self.checked_upload = check_upload(upload)
-            except UploadRefused as refused:
-                self.add_error("upload", str(refused))
-
-
-def _guidelines_field():
-    return forms.BooleanField(label="I have read the community guidelines and will follow them", required=False)
-
-
-class ThreadForm(_UploadMixin, forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    body = forms.CharField(label="Your post", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP)
     upload = forms.FileField(label="Attach a file (optional)", required=False,
                              help_text="PDF, Word, Excel, PowerPoint, an image or plain text.")
-    announcement = forms.BooleanField(label="Post as an announcement (pinned at the top)", required=False)
-    accept_guidelines = _guidelines_field()
-
-    def __init__(self, *args, moderator: bool = False, needs_guidelines: bool = False, refused_upload=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.refused_upload = refused_upload
-        if not moderator:
-            del self.fields["announcement"]
-        if not needs_guidelines:
-            del self.fields["accept_guidelines"]
-        else:
-            self.fields["accept_guidelines"].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        self._check_upload(cleaned)
-        return cleaned
-
-
-class ReplyForm(_UploadMixin, forms.Form):
-    body = forms.CharField(label="Your reply", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}), help_text=BODY_HELP)
-    upload = forms.FileField(label="Attach a file (optional)", required=False,
-                             help_text="PDF, Word, Excel, PowerPoint, an image or plain text.")
-    accept_guidelines = _guidelines_field()
+    accept_guidelines = forms.BooleanField(label="I have read the community guidelines and will follow them")
 
     def __init__(self, *args, needs_guidelines: bool = False, refused_upload=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.refused_upload = refused_upload
+        self.checked_upload = None
         if not needs_guidelines:
             del self.fields["accept_guidelines"]
-        else:
-            self.fields["accept_guidelines"].required = True
 
     def clean(self):
         cleaned = super().clean()
-        self._check_upload(cleaned)
+        self.checked_upload = check_form_upload(self, cleaned.get("upload"), refused=self.refused_upload)
         return cleaned
+
+
+class ThreadForm(_PostForm):
+    title = forms.CharField(label="Title", max_length=200)
+    body = forms.CharField(label="Your post", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP)
+    announcement = forms.BooleanField(label="Post as an announcement (pinned at the top)", required=False)
+    field_order = ["title", "body", "upload", "announcement", "accept_guidelines"]
+
+    def __init__(self, *args, moderator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not moderator:
+            del self.fields["announcement"]
+
+
+class ReplyForm(_PostForm):
+    body = forms.CharField(label="Your reply", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}), help_text=BODY_HELP)
+    field_order = ["body", "upload", "accept_guidelines"]
 
 
 class EditForm(forms.Form):

@@ -8,9 +8,6 @@ without any sync code. `SpaceMember` keeps what a person chose in a space (joine
 notifications, directory profile, guidelines read) and staff invitations.
 """
 
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -18,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from cohorts.models import AffinityGroup, Cohort, Program
+from library.uploads import private_storage_name
 from organizers.models import Organizer
 from organizers.scoping import OrganizerScopedManager
 
@@ -25,10 +23,8 @@ PRIVATE_PREFIX = "private/community"
 
 
 def attachment_upload_to(instance: "Post", filename: str) -> str:
-    """A random storage name under the private prefix; only the detected type's extension is kept."""
-    suffix = PurePosixPath(filename).suffix.lower()
-    extension = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
-    return f"{PRIVATE_PREFIX}/{instance.organizer_id}/{uuid.uuid4().hex}{extension}"
+    """A random storage name under the private prefix, never served as public media."""
+    return private_storage_name(PRIVATE_PREFIX, instance.organizer_id, filename)
 
 
 class Space(models.Model):

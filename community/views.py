@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
-from library.uploads import UploadSizeLimitHandler
+from library.uploads import UploadSizeLimitHandler, private_file_response
 from organizers.permissions import organizer_view
 from sessions_app.selectors import knows_organizer
 
@@ -298,15 +298,8 @@ def attachment(request, organizer_slug: str, post_id: int):
     post, access = _post(request, post_id)
     if not post.attachment or post.deleted_at:
         raise Http404
-    try:
-        handle = post.attachment.storage.open(post.attachment.name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.")
-    response = FileResponse(handle, as_attachment=True, filename=post.attachment_name or "attachment",
-                            content_type=post.attachment_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(post.attachment, filename=post.attachment_name or "attachment",
+                                 content_type=post.attachment_type)
 
 
 @organizer_view(login=True)

@@ -5,7 +5,7 @@ from cohorts.models import Program
 
 from .models import LANGUAGES, Resource, Topic
 from .selectors import SORTS
-from .uploads import UploadRefused, check_upload
+from .uploads import check_form_upload
 
 
 class LibraryFilterForm(forms.Form):
@@ -59,16 +59,9 @@ with scopes_disabled():
 
         def clean(self):
             cleaned = super().clean()
-            if self.refused_upload:
-                self.add_error("upload", self.refused_upload)
-                return cleaned
             upload = cleaned.get("upload")
-            if upload:
-                try:
-                    self.checked_upload = check_upload(upload)
-                except UploadRefused as refused:
-                    self.add_error("upload", str(refused))
-            elif not cleaned.get("url") and "url" not in self.errors:
+            self.checked_upload = check_form_upload(self, upload, refused=self.refused_upload)
+            if not self.refused_upload and not upload and not cleaned.get("url") and "url" not in self.errors:
                 self.add_error("url", "Upload a file or give a link.")
             return cleaned
 

@@ -4,9 +4,6 @@ Who may see a resource is decided in one place, `library.selectors.visible_resou
 the fields here only record the audience staff chose.
 """
 
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -16,6 +13,8 @@ from cohorts.models import AffinityGroup, Cohort, Module, Program
 from organizers.models import Organizer
 from organizers.scoping import OrganizerScopedManager
 from sessions_app.models import Session
+
+from .uploads import private_storage_name
 
 LANGUAGES = [
     ("en", "English"),
@@ -33,9 +32,7 @@ PRIVATE_PREFIX = "private/library"
 
 def library_upload_to(instance: "Resource", filename: str) -> str:
     """A random storage name: the person's file name never reaches the storage path."""
-    suffix = PurePosixPath(filename).suffix.lower()
-    extension = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
-    return f"{PRIVATE_PREFIX}/{instance.organizer_id}/{uuid.uuid4().hex}{extension}"
+    return private_storage_name(PRIVATE_PREFIX, instance.organizer_id, filename)
 
 
 class Topic(models.Model):

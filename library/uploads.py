@@ -7,6 +7,7 @@ only when the whole file is valid UTF-8 without control characters.
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -14,6 +15,7 @@ from urllib.parse import unquote
 import filetype
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -157,3 +159,37 @@ class UploadSizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def private_storage_name(prefix: str, organizer_id: int, filename: str) -> str:
+    """A random storage name under a private prefix: the person's file name never reaches
+    the storage path; only a plausible extension is kept."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    extension = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+    return f"{prefix}/{organizer_id}/{uuid.uuid4().hex}{extension}"
+
+
+def check_form_upload(form, upload, *, refused: str | None, field: str = "upload") -> CheckedUpload | None:
+    """For a form's clean(): the streaming limit's refusal or the checks above, as an error on `field`."""
+    if refused:
+        form.add_error(field, refused)
+        return None
+    if not upload:
+        return None
+    try:
+        return check_upload(upload)
+    except UploadRefused as problem:
+        form.add_error(field, str(problem))
+        return None
+
+
+def private_file_response(file, *, filename: str, content_type: str) -> FileResponse:
+    """Stream a stored private file as a download that browsers will not sniff or cache."""
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.")
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

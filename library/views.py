@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from organizers.roles import Capability
 from . import selectors, services
 from .forms import LibraryFilterForm, ProposeResourceForm, ReviewForm, programs_for_filter
 from .models import Resource, Topic
-from .uploads import UploadSizeLimitHandler
+from .uploads import UploadSizeLimitHandler, private_file_response
 
 PAGE_SIZE = 20
 
@@ -117,17 +117,9 @@ def resource_download(request, organizer_slug: str, resource_id: int):
         return _refuse(request)
     if not resource.file:
         raise Http404("This resource has no file.")
-    try:
-        handle = resource.file.storage.open(resource.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.")
+    response = private_file_response(resource.file, filename=resource.original_filename or "resource",
+                                     content_type=resource.content_type)
     services.record_download(resource=resource)
-    response = FileResponse(
-        handle, as_attachment=True, filename=resource.original_filename or "resource",
-        content_type=resource.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
