@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
 
+from . import services
 from .models import (
     BankImport,
     BillingSettings,
@@ -38,6 +39,9 @@ class CohortPriceAdmin(OrganizerScopedAdmin):
         ("Seat holds", {"fields": ["card_hold_hours", "invoice_hold_days"]}),
         ("Scholarships", {"fields": ["scholarship_places", "scholarship_budget", "scholarship_info"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        services.configure_price(price=obj)  # also marks the cohort free or paid
 
 
 @admin.register(Partnership)

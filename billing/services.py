@@ -136,6 +136,14 @@ def _default_prefix(organizer) -> str:
     return (letters or "INV")[:4]
 
 
+def configure_price(*, price: CohortPrice) -> CohortPrice:
+    """Save a cohort's price and keep `Cohort.is_free` (what the lifecycle asks) in step with it."""
+    with transaction.atomic():
+        price.save()
+        Cohort.objects.filter(pk=price.cohort_id).update(is_free=price.is_free)
+    return price
+
+
 # ---------------------------------------------------------------- quotes and discount codes
 
 

@@ -50,14 +50,24 @@ def checkout(request, organizer_slug: str, enrollment_id: int):
     """Choose who pays and how, for a seat held as awaiting payment."""
     enrollment = _held_enrollment(request, enrollment_id)
     existing = enrollment.orders.exclude(status=Order.Status.CANCELLED).first()
-    if existing is not None:
+    if existing is not None and existing.placed_by_id == request.user.pk:
         return redirect("billing:order", organizer_slug=organizer_slug, order_id=existing.pk)
+    if existing is not None:
+        messages.info(request, f"Your registration is billed to {existing.billing_name} "
+                               f"(order {existing.reference}, {existing.get_status_display().lower()}).")
+        return redirect("me:enrollment", enrollment_id=enrollment.pk)
     cohort = enrollment.cohort
     price = selectors.price_of(cohort)
     if price is None or enrollment.status != services.awaiting_payment():
         messages.info(request, "There is nothing to pay for this registration.")
         return redirect("me:enrollment", enrollment_id=enrollment.pk)
     sponsor = enrollment.organization
+    # A team is billed together, by whoever of it checks out first (usually its lead).
+    enrollments = [enrollment]
+    if enrollment.team_id:
+        enrollments = list(Enrollment.objects.filter(team_id=enrollment.team_id, status=services.awaiting_payment())
+                           .exclude(orders__status__in=[Order.Status.OPEN, Order.Status.PAID])
+                           .select_related("person"))
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         scholarships=price.offers_scholarships and sponsor is None,
@@ -69,14 +79,14 @@ def checkout(request, organizer_slug: str, enrollment_id: int):
     payer_org = sponsor if payer == "organization" else None
     code = form.data.get("discount_code", "") if form.is_bound else ""
     try:
-        preview = services.quote(cohort=cohort, sponsor=payer_org, code=code)
+        preview = services.quote(cohort=cohort, seats=len(enrollments), sponsor=payer_org, code=code)
     except services.BillingError:  # an unusable code: place_order says why on the form
-        preview = services.quote(cohort=cohort, sponsor=payer_org)
+        preview = services.quote(cohort=cohort, seats=len(enrollments), sponsor=payer_org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             order = services.place_order(
-                cohort=cohort, placed_by=request.user, enrollments=[enrollment],
+                cohort=cohort, placed_by=request.user, enrollments=enrollments,
                 sponsor=sponsor if data["payer"] == "organization" else None, method=data["method"],
                 billing=services.BillingDetails(
                     name=data["billing_name"], email=data["billing_email"], address=data["billing_address"],
@@ -96,6 +106,7 @@ def checkout(request, organizer_slug: str, enrollment_id: int):
             return redirect("billing:order", organizer_slug=organizer_slug, order_id=order.pk)
     return render(request, "billing/checkout.html", {
         "enrollment": enrollment, "cohort": cohort, "price": price, "form": form, "preview": preview,
+        "team": [e.person.display_name for e in enrollments] if enrollment.team_id else [],
         "sponsor": sponsor,
         "partner_price": selectors.partner_price(price, on=timezone.localdate())
         if selectors.is_partner(sponsor, on=timezone.localdate()) else None,

@@ -200,3 +200,58 @@ def test_staff_invoice_an_organization_once_for_two_of_its_people(cohort, partne
         invoice = order.invoices.get()
         assert order.enrollments.count() == 2 and order.gross == Decimal("400.00")  # 2 × 400, 50% partner discount
     assert invoice.buyer["po_reference"] == "PO-2"
+
+
+def test_a_discount_code_is_its_own_line_and_an_expired_one_is_refused_on_the_form(cohort, client_for):
+    from billing.models import DiscountCode
+
+    with scopes_disabled():
+        DiscountCode.objects.create(organizer=cohort.organizer, cohort=cohort, code="EARLY25", value=Decimal("25"),
+                                    max_uses=10)
+        DiscountCode.objects.create(organizer=cohort.organizer, cohort=cohort, code="OLD", value=Decimal("50"),
+                                    max_uses=10, expires_at=timezone.now() - dt.timedelta(days=1))
+    person = UserFactory()
+    client = client_for(person)
+    register(client, cohort)
+    with scopes_disabled():
+        enrollment = Enrollment.objects.get(cohort=cohort, person=person)
+    url = reverse("billing:checkout", kwargs={"organizer_slug": cohort.organizer.slug, "enrollment_id": enrollment.pk})
+    form = {"payer": "me", "method": "invoice", "billing_name": "Pat Doe", "billing_email": person.email}
+    refused = client.post(url, {**form, "discount_code": "old"})
+    assert refused.status_code == 400 and "This discount code has expired." in refused.content.decode()
+    with scopes_disabled():
+        assert not Order.objects.exists()
+    client.post(url, {**form, "discount_code": "early25"})
+    with scopes_disabled():
+        order = Order.objects.get(cohort=cohort)
+        lines = [(line.kind, line.amount) for line in order.lines.all()]
+        assert DiscountCode.objects.get(code="EARLY25").times_used == 1
+    assert lines == [("seat", Decimal("400.00")), ("discount_code", Decimal("-100.00"))]
+    assert order.gross == Decimal("300.00")
+
+
+def test_a_team_cohort_priced_per_team_is_invoiced_once_for_the_team(organizer, client_for):
+    cohort = priced_cohort(organizer, amount="1500.00", partner="0", pricing="per_team")
+    with scopes_disabled():
+        Program.objects.filter(pk=cohort.program_id).update(status=Program.Status.PUBLISHED)
+        cohort.is_team_cohort, cohort.team_size_min, cohort.team_size_max = True, 2, 3
+        cohort.save(update_fields=["is_team_cohort", "team_size_min", "team_size_max"])
+    lead, colleague = UserFactory(), UserFactory()
+    with scope(organizer=organizer.id):
+        team = lifecycle.register_team(cohort=cohort, lead=lead, organization_name="Arizona Early Childhood",
+                                       members=[lifecycle.TeamMemberInvite(email=colleague.email)])
+    assert {e.status for e in team.enrollments} == {Status.AWAITING_PAYMENT}
+    lead_enrollment = next(e for e in team.enrollments if e.person == lead)
+    client = client_for(lead)
+    url = reverse("billing:checkout", kwargs={"organizer_slug": organizer.slug, "enrollment_id": lead_enrollment.pk})
+    assert colleague.display_name in client.get(url).content.decode()
+    client.post(url, {"payer": "organization", "method": "invoice", "billing_name": "Arizona Early Childhood",
+                      "billing_email": lead.email})
+    with scopes_disabled():
+        order = Order.objects.get(cohort=cohort)
+        assert order.enrollments.count() == 2 and order.gross == Decimal("1500.00")
+        assert order.team_id == team.team.pk
+        other = [e for e in team.enrollments if e.person == colleague][0]
+    response = client_for(colleague).get(reverse("billing:checkout", kwargs={
+        "organizer_slug": organizer.slug, "enrollment_id": other.pk}), follow=True)
+    assert "Your registration is billed to Arizona Early Childhood" in response.content.decode()

@@ -191,3 +191,31 @@ def test_staff_record_a_partial_payment_and_see_the_balance_then_an_overpayment(
     assert "overpaid 9.00" in home
     bad = client.post(url, {"action": "payment", "amount": "lots", "method": "check", "received_on": "2025-03-01"})
     assert bad.status_code == 400 and "Enter a number" in bad.content.decode()
+
+
+def test_an_organizer_may_issue_invoices_only_when_paid(order):
+    from billing.models import BillingSettings
+
+    with scope(organizer=order.organizer_id):
+        BillingSettings.objects.filter(organizer=order.organizer).update(
+            issue_invoices_on=BillingSettings.IssueOn.PAYMENT)
+        services.record_payment(order=order, amount=Decimal("100.00"), method=Payment.Method.CHECK)
+        assert not Invoice.objects.exists()  # partly paid: no invoice yet
+        services.record_payment(order=order, amount=Decimal("21.00"), method=Payment.Method.CHECK)
+        assert Invoice.objects.get(order=order).gross == Decimal("121.00")
+
+
+def test_saving_a_price_in_the_admin_marks_the_cohort_paid(organizer, client_for):
+    from tests.factories import CohortFactory
+
+    cohort = CohortFactory(program__organizer=organizer, is_free=True)
+    client = client_for(member(organizer, Role.STAFF))
+    response = client.post("/admin/billing/cohortprice/add/", {
+        "organizer": organizer.pk, "cohort": cohort.pk, "pricing": "per_person", "amount": "250.00",
+        "tax_rate": "0", "partner_discount_percent": "50", "refund_full_until_days": "14",
+        "refund_after_percent": "0", "card_hold_hours": "2", "invoice_hold_days": "14",
+    })
+    assert response.status_code == 302
+    with scopes_disabled():
+        cohort.refresh_from_db()
+    assert cohort.is_free is False
