@@ -4,7 +4,9 @@
 
 Pools are generated with a fixed seed from skewed, partly multi-valued
 category distributions (8 categories, some "prefer not to say"; a size
-written ``n/k:7`` uses only the first 7); every value
+written ``n/k:7`` uses only the first 7; ``+cap`` caps the "tribal: yes"
+quota at a third of its maximum, so that group cannot have k/n and LEXIMIN
+needs column generation over two levels); every value
 gets a quota min = floor(0.7*share*k), max = ceil(1.3*share*k)+1 where share
 is the value's share of the pool.  For each size it prints the best-cohort
 time, the LEXIMIN time, how it was proven (uniform cover or column
@@ -47,7 +49,7 @@ CATEGORIES: dict[str, tuple[dict[str, float], float, float]] = {
 
 
 def generate(n: int, k: int, *, seed: int = 2024, categories: int | None = None,
-             ) -> SelectionProblem:
+             cap: bool = False) -> SelectionProblem:
     rng = random.Random(seed * 100_003 + n)
     chosen = dict(list(CATEGORIES.items())[:categories])
     people = []
@@ -67,42 +69,45 @@ def generate(n: int, k: int, *, seed: int = 2024, categories: int | None = None,
     for cat, (weights, _, _) in chosen.items():
         for value in weights:
             share = sum(1 for p in people if p.has(cat, value)) / n
-            quotas.append(Quota(category=cat, value=value,
-                                min=math.floor(0.7 * share * k),
-                                max=math.ceil(1.3 * share * k) + 1))
+            lo, hi = math.floor(0.7 * share * k), math.ceil(1.3 * share * k) + 1
+            if cap and (cat, value) == ("tribal", "yes"):
+                lo, hi = 0, max(1, hi // 3)
+            quotas.append(Quota(category=cat, value=value, min=lo, max=hi))
     return SelectionProblem(applicants=tuple(people), seats=k, quotas=tuple(quotas), seed=seed)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="500/50,2000/200,1727/110:7,1999/200")
+    parser.add_argument("--sizes",
+                        default="500/50,2000/200,1727/110:7,1999/200,500/50+cap,2000/200+cap")
     parser.add_argument("--budget", type=float, default=600.0,
                         help="LEXIMIN time budget per size in seconds")
     parser.add_argument("--tolerance", type=float, default=1e-6)
     args = parser.parse_args()
     print(f"HiGHS {solver_version()}; up to {len(CATEGORIES)} categories; "
           f"tolerance {args.tolerance:g}; budget {args.budget:g} s")
-    header = (f"{'pool':>11} {'types':>6} {'best s':>7} {'leximin s':>10} {'method':>8} "
+    header = (f"{'pool':>14} {'types':>6} {'best s':>7} {'leximin s':>10} {'method':>8} "
               f"{'status':>10} {'rounds':>7} {'LPs':>5} {'panels':>7} {'gap':>9} "
               f"{'min p':>9} {'k/n':>9}")
     print(header)
     print("-" * len(header))
     for size in args.sizes.split(","):
-        shape, _, cats = size.partition(":")
+        spec, _, variant = size.partition("+")
+        shape, _, cats = spec.partition(":")
         n, k = (int(x) for x in shape.split("/"))
-        problem = generate(n, k, categories=int(cats) if cats else None)
+        problem = generate(n, k, categories=int(cats) if cats else None, cap=variant == "cap")
         t0 = time.perf_counter()
         best = select_best(problem)
         t_best = time.perf_counter() - t0
         if not best.feasible:
-            print(f"{size:>11} infeasible: {best.conflicts.messages}")
+            print(f"{size:>14} infeasible: {best.conflicts.messages}")
             continue
         t0 = time.perf_counter()
         lex = leximin(problem, time_limit=args.budget, tolerance=args.tolerance)
         t_lex = time.perf_counter() - t0
         method = {"uniform cover": "cover", "column generation": "colgen"}.get(lex.method,
                                                                               lex.method)
-        print(f"{size:>11} {lex.n_types:6d} {t_best:7.2f} {t_lex:10.2f} {method:>8} "
+        print(f"{size:>14} {lex.n_types:6d} {t_best:7.2f} {t_lex:10.2f} {method:>8} "
               f"{lex.status:>10} {lex.rounds:7d} {lex.lp_solves:5d} {len(lex.panels):7d} "
               f"{lex.gap:9.2e} {lex.min_probability:9.6f} {lex.k_over_n:9.6f}", flush=True)
 

@@ -64,6 +64,8 @@ def _infeasible(
 
 def select_best(problem: SelectionProblem, *, time_limit: float | None = None) -> SelectionResult:
     """Highest-scoring cohort meeting every rule, or an infeasibility report."""
+    if problem.counted:
+        raise ValueError("the best cohort names people: every applicant needs count 1")
     t0 = time.perf_counter()
     model = build_model(problem)
     timings: dict[str, float] = {}

@@ -71,7 +71,7 @@ def find_conflicts(
     h = new_highs()
     columns = []
     for j, u in enumerate(model.units):
-        lo, hi = (1.0 if u.fixed_in else 0.0), 1.0
+        lo, hi = (float(u.copies) if u.fixed_in else 0.0), float(u.copies)
         if bounds and j in bounds:
             lo, hi = bounds[j]
         columns.append((u.coefs, lo, hi))
@@ -97,7 +97,7 @@ def find_conflicts(
         h.changeColsIntegrality(k, ind, np.full(k, highspy.HighsVarType.kInteger, dtype=np.uint8))
         h.changeColsCost(len(slack_cols), i32(slack_cols), np.zeros(k))
         h.changeColsCost(k, ind, np.ones(k))
-        big = float(max(model.problem.seats, len(model.selectable_ids), 1) + total)
+        big = float(max(model.problem.seats, sum(u.copies * len(u.members) for u in model.units), 1) + total)
         for s, z in zip(slack_cols, ind):
             h.addRow(-highspy.kHighsInf, 0.0, 2, i32([s, z]), f64([1.0, -big]))
         h.addRow(-highspy.kHighsInf, total + 0.5, k, i32(slack_cols), np.ones(k))

@@ -61,6 +61,7 @@ class Unit:
     fixed_in: bool
     weight: float  # review score + priority, summed over members
     coefs: Coefs
+    copies: int = 1  # interchangeable people one counted record stands for
 
     @property
     def size(self) -> int:
@@ -77,7 +78,7 @@ class UnitType:
 
     @property
     def count(self) -> int:
-        return len(self.units)
+        return sum(u.copies for u in self.units)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,8 +169,9 @@ def build_model(problem: SelectionProblem) -> ConstraintModel:
             conflicts.append(f"the '{kw['name']}' minimum of {kw['lo']} is above its maximum "
                              f"of {kw['hi']}")
         members = {a.id for a in selectable if members_pred(a)}
-        in_pool = sum(1 for a in problem.applicants if members_pred(a))
-        rows.append(Row(available=len(members), in_pool=in_pool, **kw))
+        available = sum(a.count for a in selectable if a.id in members)
+        in_pool = sum(a.count for a in problem.applicants if members_pred(a))
+        rows.append(Row(available=available, in_pool=in_pool, **kw))
         row_members.append(members)
 
     add_row(lambda a: True, key="seats", kind="seats", name="seats",
@@ -202,7 +204,8 @@ def build_model(problem: SelectionProblem) -> ConstraintModel:
             if c:
                 coefs.append((r, c))
         units.append(Unit(key=key, members=tuple(ids), fixed_in=fixed_in,
-                          weight=sum(_weight(a) for a in people), coefs=tuple(coefs)))
+                          weight=sum(_weight(a) for a in people), coefs=tuple(coefs),
+                          copies=people[0].count))
     return ConstraintModel(problem=problem, rows=tuple(rows), units=tuple(units),
                            excluded=excluded, conflicts=tuple(conflicts))
 

@@ -276,7 +276,7 @@ def leximin(
     T = len(types)
     tm = type_matrix(model, types)
     size = tm.size
-    selectable = sum(len(u.members) for u in model.units)
+    selectable = sum(len(u.members) * u.copies for u in model.units)
 
     def finish(status, panels, lam, *, gap, rounds=0, lp_solves=0, levels=0, method,
                timings) -> LeximinResult:

@@ -79,6 +79,8 @@ def publish_panels(result: LeximinResult, *, panels: int = 1000) -> PublishedLot
         raise ValueError(f"no distribution to publish (status {result.status!r})")
     if panels < 1:
         raise ValueError("panels must be positive")
+    if result.problem.counted:
+        raise ValueError("a counted pool has no named people to publish; use count 1")
     copies = round_weights(result.weights, panels)
     rng = random.Random(result.seed)
     order = []

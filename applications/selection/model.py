@@ -51,12 +51,22 @@ class Applicant:
     eligible: bool = True
     fixed_in: bool = False
     fixed_out: bool = False
+    # How many interchangeable people this record stands for (same features,
+    # organization, score and decisions).  LEXIMIN accepts counted pools so a
+    # caller with 2,000 people of 1,500 kinds passes 1,500 records; the
+    # probability reported for the id is each one's.  Naming a cohort needs
+    # named people, so the best cohort and the lottery require count 1.
+    count: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", str(self.id))
         object.__setattr__(self, "features", _freeze_features(self.features))
         if self.fixed_in and self.fixed_out:
             raise ValueError(f"applicant {self.id!r} cannot be both fixed in and fixed out")
+        if self.count < 1:
+            raise ValueError(f"applicant {self.id!r} has count {self.count}; at least 1")
+        if self.count > 1 and self.team is not None:
+            raise ValueError(f"applicant {self.id!r}: a team member stands for one person")
 
     def has(self, category: str, value: str) -> bool:
         return value in self.features.get(category, frozenset())
@@ -156,6 +166,11 @@ class SelectionProblem:
         if self.seats < 0:
             raise ValueError("seats must be non-negative")
 
+    @property
+    def counted(self) -> bool:
+        """Whether some record stands for more than one person."""
+        return any(a.count > 1 for a in self.applicants)
+
     def applicant(self, applicant_id: str) -> Applicant:
         for a in self.applicants:
             if a.id == applicant_id:
@@ -205,5 +220,5 @@ class SelectionProblem:
             "min_score": self.min_score,
             "team_size": self.team_size,
             "seed": self.seed,
-            "pool_size": len(self.applicants),
+            "pool_size": sum(a.count for a in self.applicants),
         }

@@ -103,3 +103,29 @@ def test_unequal_answer_reports_levels_gap_and_progress():
     assert result.probabilities["m0"] == pytest.approx(0.6, abs=1e-9)
     assert seen and all(math.isfinite(s["gap"]) and s["gap"] >= 0 for s in seen)
     assert seen[-1]["gap"] <= 1e-9
+
+
+def test_counted_pool_gives_each_person_what_the_named_pool_gives():
+    named = starvation_problem()
+    counted = SelectionProblem(
+        applicants=(
+            Applicant(id="fc", features={"gender": "female", "leaning": "conservative"}),
+            Applicant(id="fl", features={"gender": "female", "leaning": "liberal"}, count=99),
+            Applicant(id="mc", features={"gender": "male", "leaning": "conservative"},
+                      count=100)),
+        seats=20, quotas=named.quotas)
+    for fast_paths in (True, False):
+        result = leximin(counted, fast_paths=fast_paths)
+        assert result.k_over_n == pytest.approx(0.1) and result.selectable == 200
+        assert result.probabilities == {"fc": pytest.approx(0.1, abs=1e-6),
+                                        "fl": pytest.approx(0.1, abs=1e-6),
+                                        "mc": pytest.approx(0.1, abs=1e-6)}
+    # Fewer men than the quota needs: the shortfall is counted in people.
+    short = SelectionProblem(applicants=counted.applicants[:2] + (
+        Applicant(id="mc", features={"gender": "male", "leaning": "conservative"}, count=5),),
+        seats=20, quotas=named.quotas)
+    result = leximin(short)
+    assert result.status == "infeasible"
+    assert result.conflicts.relaxations[0].available == 5
+    with pytest.raises(ValueError):
+        publish_panels(leximin(counted), panels=10)
