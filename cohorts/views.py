@@ -11,6 +11,7 @@ from django_scopes import scope
 
 from accounts.services import set_name
 from billing.display import attach_prices
+from core.page_cache import cache_anonymous_page
 from organizers.permissions import organizer_view
 from sessions_app.selectors import upcoming_public_sessions
 
@@ -22,6 +23,7 @@ CATALOG_PAGE_SIZE = 25
 
 
 @organizer_view(login=False)
+@cache_anonymous_page
 def catalog(request, organizer_slug: str):
     form = CatalogFilterForm(request.GET or None)
     kind = when = ""
@@ -41,6 +43,7 @@ def catalog(request, organizer_slug: str):
 
 
 @organizer_view(login=False)
+@cache_anonymous_page
 def program_detail(request, organizer_slug: str, program_slug: str):
     program = selectors.program_page(request.organizer, slug=program_slug)
     if program is None:

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from core.page_cache import cache_anonymous_page
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
 
@@ -43,6 +44,7 @@ def _refuse(request):
 
 
 @organizer_view(login=False)
+@cache_anonymous_page
 def library_index(request, organizer_slug: str):
     organizer = request.organizer
     topics = list(Topic.objects.filter(organizer_id=organizer.id))

@@ -22,3 +22,5 @@ STORAGES = {
 }
 # allauth's rate limits are tested on purpose where they matter; elsewhere tests log in a lot.
 ACCOUNT_RATE_LIMITS = False
+# The anonymous page cache (core/page_cache.py) is off in tests; its own tests switch it on.
+PRAXIS_PAGE_CACHE_SECONDS = 0
