@@ -11,19 +11,21 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup, AffinityMembership, Enrollment
+from cohorts.models import AffinityGroup, AffinityMembership, Enrollment, Program
+from core.prepared import PreparedQuery
 from organizers.selectors import is_staff_at
 
-from .models import Bookmark, Collection, CollectionItem, Resource
+from .models import Bookmark, Collection, CollectionItem, Resource, Topic
 
 # Enrollment statuses that make someone a participant for the library.
 PARTICIPANT_STATUSES = Enrollment.SEAT_HOLDING  # confirmed, offered or completed
 SEARCH_CONFIG = "english"
+PUBLIC_FIRST_PAGE = 20  # the library page's page size
 
 
 def _participations(*, organizer, user) -> QuerySet[Enrollment]:
@@ -101,14 +103,15 @@ def on_postgres() -> bool:
 
 
 @contextmanager
-def search_transaction():
+def search_transaction(*, needed: bool = True):
     """Run the library page's reads with PostgreSQL's JIT compiler off.
 
     ts_rank makes the planner's cost estimate large enough to trigger JIT, whose
     compilation takes longer than the whole search (bench/library_search.py measures
     both). SET LOCAL keeps the change to this short read-only transaction.
+    ``needed=False`` (no search words, so no ranking) skips the three round trips.
     """
-    if not on_postgres():
+    if not needed or not on_postgres():
         yield
         return
     with transaction.atomic():
@@ -244,6 +247,76 @@ def collection_resources(*, collection: Collection, user, staff: bool | None = N
             .order_by("position", "id")
         )
         return [(item, item.resource) for item in items]
+
+
+_topics_of_organizer = PreparedQuery(
+    lambda organizer_id: Topic.objects.filter(organizer_id=organizer_id),
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+_programs_for_filter = PreparedQuery(
+    lambda organizer_id: Program.objects.filter(organizer_id=organizer_id)
+    .exclude(status=Program.Status.DRAFT).order_by("title").only("id", "organizer_id", "title"),
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+_public_collections = PreparedQuery(  # what an anonymous visitor's collection list shows
+    lambda organizer_id: Collection.objects.filter(organizer_id=organizer_id).filter(Exists(
+        CollectionItem.objects.filter(
+            collection_id=OuterRef("pk"), resource__status=Resource.Status.PUBLISHED,
+            resource__audience=Resource.Audience.PUBLIC,
+        )
+    )).annotate(program_title=F("program__title")).only("id", "organizer_id", "title")[:20],
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+
+
+_public_published = dict(status=Resource.Status.PUBLISHED, audience=Resource.Audience.PUBLIC)
+_public_count = PreparedQuery(
+    lambda organizer_id: Resource.objects.filter(organizer_id=organizer_id, **_public_published)
+    .order_by().values("organizer_id").annotate(n=Count("id")).values_list("n"),
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+_public_newest = PreparedQuery(
+    lambda organizer_id: Resource.objects.filter(organizer_id=organizer_id, **_public_published)
+    .order_by(*SORTS["newest"][1])[:PUBLIC_FIRST_PAGE],
+    params={"organizer_id": int}, tenant="organizer_id",
+)
+
+
+def public_first_page(*, organizer) -> tuple[int, list[Resource]]:
+    """What an anonymous visitor's unfiltered library page lists first: (how many in
+    all, the newest PUBLIC_FIRST_PAGE), as ``browse_resources`` would, with prepared reads."""
+    counted = _public_count.run(organizer_id=organizer.id)
+    return (counted[0][0] if counted else 0), _public_newest.run(organizer_id=organizer.id)
+
+
+def filter_choices(*, organizer) -> tuple[list[Topic], list[Program]]:
+    """The topics and programs the library's filters offer (prepared reads)."""
+    return (_topics_of_organizer.run(organizer_id=organizer.id),
+            _programs_for_filter.run(organizer_id=organizer.id))
+
+
+def index_collections(*, organizer, user, staff: bool) -> list[Collection]:
+    """Up to 20 collections for the library page, each with ``program_title``."""
+    if not staff and not user.is_authenticated:
+        return _public_collections.run(organizer_id=organizer.id)
+    return list(visible_collections(organizer=organizer, user=user, staff=staff)
+                .annotate(program_title=F("program__title"))[:20])
+
+
+def topic_names(*, resource_ids: list[int], topics: list[Topic]) -> dict[int, list[str]]:
+    """Topic names per resource, by name, for one page of rows (one query, no join:
+    ``topics`` are the organizer's topics, already read for the filters)."""
+    if not resource_ids or not topics:
+        return {}
+    name_of = {t.id: t.name for t in topics}
+    names: dict[int, list[str]] = {}
+    with scopes_disabled():
+        pairs = Resource.topics.through.objects.filter(resource_id__in=resource_ids).values_list(
+            "resource_id", "topic_id")
+        for resource_id, topic_id in pairs:
+            if topic_id in name_of:
+                names.setdefault(resource_id, []).append(name_of[topic_id])
+    return {r: sorted(n) for r, n in names.items()}
 
 
 def bookmarked_ids(*, organizer, user, resource_ids: list[int]) -> set[int]:

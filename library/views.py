@@ -3,6 +3,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
@@ -12,11 +13,11 @@ from organizers.permissions import organizer_view
 from organizers.roles import Capability
 
 from . import selectors, services
-from .forms import LibraryFilterForm, ProposeResourceForm, ReviewForm, programs_for_filter
+from .forms import LibraryFilterForm, ProposeResourceForm, ReviewForm
 from .models import Resource, Topic
 from .uploads import UploadSizeLimitHandler, private_file_response
 
-PAGE_SIZE = 20
+PAGE_SIZE = selectors.PUBLIC_FIRST_PAGE
 
 
 def _staff(request) -> bool:
@@ -47,36 +48,80 @@ def _refuse(request):
 @cache_anonymous_page
 def library_index(request, organizer_slug: str):
     organizer = request.organizer
-    topics = list(Topic.objects.filter(organizer_id=organizer.id))
-    programs = list(programs_for_filter(organizer))
+    topics, programs = selectors.filter_choices(organizer=organizer)
     form = LibraryFilterForm(request.GET or None, topics=topics, programs=programs)
     values = form.cleaned_or_empty() if request.GET else {}
     filters = selectors.LibraryFilters(**{k: v for k, v in values.items() if v})
-    resources = selectors.browse_resources(
-        organizer=organizer, user=request.user, filters=filters, staff=_staff(request)
-    ).prefetch_related("topics")
-    with selectors.search_transaction():
-        page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        snippets = selectors.search_snippets(rows, filters.q)
+    if (filters == selectors.LibraryFilters() and request.GET.get("page", "1") == "1"
+            and not request.user.is_authenticated and not _staff(request)):
+        # The busiest read (everyone's first look, uncached): two prepared queries.
+        total, newest = selectors.public_first_page(organizer=organizer)
+        page = Paginator(_KnownFirstPage(total, newest), PAGE_SIZE).get_page(1)
+        rows, snippets = list(page.object_list), {}
+    else:
+        resources = selectors.browse_resources(
+            organizer=organizer, user=request.user, filters=filters, staff=_staff(request)
+        )
+        with selectors.search_transaction(needed=bool(filters.q)):
+            page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = list(page.object_list)
+            snippets = selectors.search_snippets(rows, filters.q)
     ids = [r.pk for r in rows]
     bookmarked = selectors.bookmarked_ids(organizer=organizer, user=request.user, resource_ids=ids)
+    topics_of = selectors.topic_names(resource_ids=ids, topics=topics)
+    # Every row links to r/<id>/ under the library: one reverse for the page, not one per row.
+    detail_base = reverse("library:index", kwargs={"organizer_slug": organizer.slug}) + "r/"
     for resource in rows:
         resource.snippet = snippets.get(resource.pk, "")
         resource.is_bookmarked = resource.pk in bookmarked
+        resource.topic_names = topics_of.get(resource.pk, [])
+        resource.detail_url = f"{detail_base}{resource.pk}/"
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(request, "library/index.html", {
         "form": form,
+        "selects": _filter_selects(form),
         "filters": filters,
         "page": page,
         "resources": rows,
-        "collections": selectors.visible_collections(organizer=organizer, user=request.user, staff=_staff(request)).select_related("program")[:20],
+        "collections": selectors.index_collections(organizer=organizer, user=request.user, staff=_staff(request)),
         "can_propose": _can_propose(request),
         "has_library": _is_library_person(request),
         "show_counts": _counts_visible(request),
         "query_string": query_string.urlencode(),
     })
+
+
+class _KnownFirstPage:
+    """A result list whose size and first page are already read (for the Paginator)."""
+
+    def __init__(self, total: int, first: list):
+        self.total, self.first = total, first
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.first[index]
+
+
+def _filter_selects(form) -> list[dict]:
+    """The filter drop-downs with their options and which one is chosen, built once in Python."""
+    selects = []
+    for field in form:
+        if field.name == "q":
+            continue
+        chosen = field.value()
+        chosen = "" if chosen is None else str(chosen)
+        selects.append({
+            "name": field.html_name, "id": field.id_for_label, "label": field.label,
+            "options": [(str(value), label, chosen != "" and str(value) == chosen)
+                        for value, label in field.field.choices],
+        })
+    return selects
 
 
 def _is_participant(request) -> bool:

@@ -57,3 +57,22 @@ def test_constant_queries_from_10_to_1000_resources(organizer, staff_user, clien
     fill(organizer, 1000, start=100, participant=participant)
     large = count_queries(client, url, params)
     assert small == large, f"{small} queries with few resources, {large} with 1,000"
+
+
+def test_anonymous_first_page_lists_what_the_general_query_lists(organizer, client):
+    """The prepared first page an anonymous visitor gets (count and newest 20) is the
+    general browse query's answer: public, published, newest first."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from library import selectors
+
+    fill(organizer, 60, start=0, participant=EnrollmentFactory(cohort__program__organizer=organizer).person)
+    with scopes_disabled():
+        Resource.objects.filter(title="Equity handout 4").update(status=Resource.Status.PROPOSED)
+        general = selectors.browse_resources(organizer=organizer, user=AnonymousUser(),
+                                             filters=selectors.LibraryFilters(), staff=False)
+        total, first = selectors.public_first_page(organizer=organizer)
+        assert total == general.count() == 14
+        assert [r.pk for r in first] == [r.pk for r in general[:20]]
+    page = client.get(reverse("library:index", kwargs={"organizer_slug": organizer.slug})).content.decode()
+    assert "(14)" in page and "Equity handout 0" in page and "Equity handout 4<" not in page
