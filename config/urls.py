@@ -21,6 +21,7 @@ tenant_patterns = [
     path("billing/", include("billing.urls")),
     path("", include("reports.urls")),
     path("community/", include("community.urls")),
+    path("", include("frameworks.urls")),
 ]
 
 urlpatterns = [

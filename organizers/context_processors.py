@@ -10,7 +10,8 @@ _SITE_LINKS = {"home": "home", "my_programs": "me:programs", "profile": "account
 _ORGANIZER_LINKS = {"landing": "organizers:landing", "catalog": "cohorts:catalog", "applications": "applications:home",
                     "library": "library:index", "schedule": "sessions_app:schedule",
                     "dashboard": "reports:dashboard",
-                    "community": "community:index"}
+                    "community": "community:index",
+                    "assessments": "frameworks:my_assessments", "workplans": "frameworks:workplans"}
 
 
 @lru_cache(maxsize=1024)

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     FACILITATOR = "facilitator", "Facilitator"
     REVIEWER = "reviewer", "Reviewer"
+    # A planning-team partner's person (seed 001: Child Trends, CLASP, ...). Which teams
+    # they support is decided per team in frameworks.selectors (support requests).
+    PARTNER = "partner", "Planning-team partner"
 
 
 class Capability(StrEnum):
@@ -29,15 +32,18 @@ class Capability(StrEnum):
     ANSWER_ASSISTANCE = "answer_assistance"
     MANAGE_LIBRARY = "manage_library"
     MANAGE_BILLING = "manage_billing"
+    SUPPORT_TEAMS = "support_teams"  # partners: workplans of the teams they support (object scope in frameworks)
 
 
 _STAFF_CAPABILITIES = frozenset(Capability) - {Capability.MANAGE_ORGANIZER, Capability.VIEW_DEMOGRAPHICS}
+# Staff (the community lead) see every team's workplan through SUPPORT_TEAMS as well.
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _STAFF_CAPABILITIES | {Capability.MANAGE_ORGANIZER},
     Role.STAFF: _STAFF_CAPABILITIES,
     Role.FACILITATOR: frozenset({Capability.FACILITATE, Capability.ANSWER_ASSISTANCE}),
     Role.REVIEWER: frozenset({Capability.REVIEW_APPLICATIONS}),
+    Role.PARTNER: frozenset({Capability.SUPPORT_TEAMS}),
 }
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.STAFF})

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reports",
     "workplace",
     "community",
+    "frameworks",
 ]
 
 MIDDLEWARE = [
