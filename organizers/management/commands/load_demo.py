@@ -7,7 +7,8 @@ from django_scopes import scopes_disabled
 from organizers import demo as organizers_demo
 
 # Each app that has demo data provides `<app>.demo.load(ctx)`; they run in this order.
-DEMO_LOADERS = ["cohorts.demo", "applications.demo", "sessions_app.demo", "library.demo", "billing.demo", "community.demo"]
+DEMO_LOADERS = ["cohorts.demo", "applications.demo", "sessions_app.demo", "library.demo", "billing.demo", "community.demo",
+                "frameworks.demo"]
 
 
 class Command(BaseCommand):
