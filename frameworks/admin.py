@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from cohorts.admin import InheritOrganizer, form_naming_person
 from organizers.admin_base import OrganizerScopedAdmin, ScopedStackedInline, ScopedTabularInline
 
 from . import services
@@ -66,7 +65,7 @@ class FrameworkAdmin(OrganizerScopedAdmin):
             self.message_user(request, f"{draft} is the draft to edit.", messages.SUCCESS)
 
 
-class AreaInline(InheritOrganizer, _FrozenMixin, ScopedStackedInline):
+class AreaInline(_FrozenMixin, ScopedStackedInline):
     model = Area
     extra = 0
     fields = ["order", "title", "description"]
@@ -120,7 +119,7 @@ class FrameworkVersionAdmin(_FrozenMixin, OrganizerScopedAdmin):
         return HttpResponseRedirect(reverse("admin:frameworks_frameworkversion_change", args=[draft.id]))
 
 
-class ItemInline(InheritOrganizer, _FrozenMixin, ScopedStackedInline):
+class ItemInline(_FrozenMixin, ScopedStackedInline):
     model = Item
     extra = 1
     fields = ["order", "statement", "guidance"]
@@ -167,7 +166,7 @@ class AssessmentAdmin(OrganizerScopedAdmin):
         return False
 
 
-class GoalInline(InheritOrganizer, ScopedTabularInline):
+class GoalInline(ScopedTabularInline):
     model = Goal
     extra = 0
     fields = ["order", "title", "area"]
@@ -182,7 +181,7 @@ class WorkplanAdmin(OrganizerScopedAdmin):
     inlines = [GoalInline]
 
 
-class ActionInline(InheritOrganizer, ScopedTabularInline):
+class ActionInline(ScopedTabularInline):
     model = Action
     extra = 0
     fields = ["title", "due_on", "status", "notes"]
@@ -196,7 +195,7 @@ class GoalAdmin(OrganizerScopedAdmin):
     inlines = [ActionInline]
 
 
-class SupportLogInline(InheritOrganizer, ScopedTabularInline):
+class SupportLogInline(ScopedTabularInline):
     model = SupportLog
     extra = 0
     fields = ["given_on", "note"]
@@ -214,7 +213,6 @@ class SupportRequestAdmin(OrganizerScopedAdmin):
 class PartnerPersonAdmin(OrganizerScopedAdmin):
     """Who works for a planning-team partner; give them the "Planning-team partner" role on the organizer too."""
 
-    form = form_naming_person(PartnerPerson, "user")
     list_display = ["user", "partner"]
     list_filter = ["organizer"]
     fields = ["organizer", "partner", "user"]
