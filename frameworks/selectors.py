@@ -216,6 +216,8 @@ class ItemRow:
     spread: list[dict] = field(default_factory=list)  # [{"label", "value", "count"}]
     consensus: ConsensusRating | None = None
     suggested: int | None = None
+    rating_error: str = ""
+    consensus_error: str = ""
 
 
 def assessment_grid(assessment: Assessment, user) -> list[dict]:
@@ -250,7 +252,7 @@ def missing_consensus(assessment: Assessment) -> int:
 
 def _score(values: list[int]) -> float | None:
     rated = [v for v in values if v != NOT_APPLICABLE]
-    return round(mean(rated), 2) if rated else None
+    return round(float(mean(rated)), 2) if rated else None
 
 
 def results(assessment: Assessment) -> list[dict]:
@@ -356,7 +358,7 @@ def cohort_averages(point: AssessmentPoint, *, k: int) -> dict:
         for area in results(assessment):
             if area["score"] is not None:
                 per_area.setdefault(area["title"], []).append(area["score"])
-    return {title: {"n": len(scores), "mean": round(mean(scores), 2) if len(scores) >= k else None}
+    return {title: {"n": len(scores), "mean": round(float(mean(scores)), 2) if len(scores) >= k else None}
             for title, scores in per_area.items()}
 
 

@@ -45,9 +45,9 @@ class FrameworkError(Exception):
 def _url(name: str, organizer, **kwargs) -> str:
     from django.urls import reverse
 
-    from sessions_app.ics import site_url
+    from core.urls import absolute_url
 
-    return site_url(reverse(name, kwargs={"organizer_slug": organizer.slug, **kwargs}))
+    return absolute_url(reverse(name, kwargs={"organizer_slug": organizer.slug, **kwargs}))
 
 
 # --- Versions -------------------------------------------------------------------------------------
@@ -108,8 +108,9 @@ def edit_item(*, item: Item, statement: str, guidance: str = "", by=None) -> Ite
     version = item.area.version
     if version.is_frozen:
         draft, copied = new_draft_version(framework=version.framework, by=by)
+        # The draft existed already: the item in the same place (area and item order).
         target = copied.get(item.id) or Item.objects.filter(
-            area__version=draft, area__title=item.area.title, statement=item.statement).first()
+            area__version=draft, area__order=item.area.order, area__title=item.area.title, order=item.order).first()
         if target is None:
             raise FrameworkError("The draft version no longer has this item; edit the draft instead.")
         item = target

@@ -162,8 +162,11 @@ def _save_item(request, organizer_slug: str, assessment_id: int, item_id: int, *
         assessment.refresh_from_db()
         context = _assessment_context(request, assessment)
         row = next(r for a in context["grid"] for r in a["rows"] if r.item.id == item_id)
-        if error:
-            (row.consensus_form if consensus else row.rating_form).add_error(None, error)
+        if error:  # show what they typed with the reason it was not saved
+            if consensus:
+                row.consensus_form, row.consensus_error = form, error
+            else:
+                row.rating_form, row.rating_error = form, error
         return render(request, "frameworks/_item.html",
                       {**context, "row": row, "saved": None if error else ("consensus" if consensus else "rating")},
                       status=400 if error else 200)
