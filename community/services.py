@@ -456,9 +456,9 @@ def _fan_out_after_commit(post: Post) -> None:
 def fan_out_post(*, post_id: int) -> int:
     """Email the people who asked to hear about this post; returns how many were queued.
 
-    Every post: members choosing "every post". Replies to my threads: the thread's author
-    (unless they chose the digest or nothing). Mentions: whoever is named, unless they
-    chose nothing. One email per person and post (dedupe key), even when the post is
+    Every post: members choosing "every post". Replies to my threads: the thread's author,
+    and announcements: everyone (unless they chose the digest or nothing). Mentions:
+    whoever is named, unless they chose nothing. One email per person and post (dedupe key), even when the post is
     edited or the task runs twice.
     """
     with scopes_disabled():
@@ -485,6 +485,8 @@ def fan_out_post(*, post_id: int) -> int:
                 reason = "mention"
             elif reply_to_mine and level in (N.EVERY_POST, N.REPLIES_AND_MENTIONS):
                 reason = "reply"
+            elif post.is_opening and thread.is_announcement and level in (N.EVERY_POST, N.REPLIES_AND_MENTIONS):
+                reason = "announcement"
             elif level == N.EVERY_POST and not post.edited_at:
                 reason = "every_post"
             else:

@@ -252,3 +252,25 @@ def test_an_old_turn_off_link_asks_to_sign_in(room, client_for, monkeypatch):
     assert response.status_code == 410 and "This link is too old" in response.content.decode()
     with scopes_disabled():
         assert not SpaceMember.objects.filter(person=p["maria"]).exists()
+
+
+def test_an_announcement_reaches_everyone_but_those_who_chose_the_digest_or_nothing(room, client_for, django_capture_on_commit_callbacks):
+    space, p = room
+    from community import services
+
+    services.update_settings(space=space, person=p["chris"], notify_level=SpaceMember.Notify.NOTHING, in_directory=False)
+    services.update_settings(space=space, person=p["ken"], notify_level=SpaceMember.Notify.DAILY_DIGEST, in_directory=False)
+    refused = client_for(p["maria"]).post(url(space, "new_thread", space_id=space.pk), {
+        "title": "Not mine to announce", "body": "x", "announcement": "on", "accept_guidelines": "on"})
+    with scopes_disabled():
+        assert not Thread.objects.get().is_announcement  # members cannot announce: the box is not theirs
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(p["fay"]).post(url(space, "new_thread", space_id=space.pk), {
+            "title": "No session next week", "body": "We meet again on the 12th.", "announcement": "on",
+            "accept_guidelines": "on"})
+    assert refused.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([p["maria"].email, p["eager"].email])
+    assert all(m.subject == "Announcement in Cohort space: No session next week" for m in mail.outbox)
+    listing = client_for(p["ken"]).get(url(space, "space", space_id=space.pk)).content.decode()
+    assert listing.index("No session next week") < listing.index("Not mine to announce")
