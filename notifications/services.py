@@ -3,6 +3,7 @@
 import base64
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,6 +42,7 @@ def notify(
     email = to_email or (recipient.email if recipient is not None else None)
     if not email:
         raise ValueError("A message needs a recipient or an email address.")
+    _check_links(context or {})
     # Explicit organizer filter: works inside the caller's scope and in tasks or commands alike.
     outbox = OutboundMessage.objects.with_scope(organizer=organizer.id)
     existing = outbox.filter(dedupe_key=dedupe_key).first()
@@ -65,6 +67,13 @@ def notify(
     if not opted_out:
         enqueue_send(message)
     return message, True
+
+
+def _check_links(context: dict[str, Any]) -> None:
+    """Links in an email must work from a mail client: absolute (see core.urls.absolute_url)."""
+    for key, value in context.items():
+        if (key == "url" or key.endswith("_url")) and value and not urlsplit(str(value)).scheme:
+            raise ValueError(f"The link {key}={value!r} is relative; build it with core.urls.absolute_url().")
 
 
 def enqueue_send(message: OutboundMessage) -> None:
