@@ -1,9 +1,16 @@
+import re
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.shortcuts import redirect
 
 from .models import Organizer
 from .permissions import user_has_totp
 from .selectors import staff_organizer_ids
+
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 20
+DATE_PART = re.compile(r"__(year|iso_year|quarter|month|week|week_day|iso_week_day|day|hour|minute|second)$")
 
 
 class PraxisAdminSite(admin.AdminSite):
@@ -29,10 +36,40 @@ class PraxisAdminSite(admin.AdminSite):
             if self.has_permission(request) and self._mfa_missing(request):
                 messages.warning(request, "Your organizer requires two-factor authentication for staff. Set it up first.")
                 return redirect("mfa_activate_totp")
+            refused = self._refused_list_params(request)
+            if refused:
+                return refused
             return inner(request, *args, **kwargs)
 
         guarded.admin_site = self
         return guarded
+
+    @staticmethod
+    def _refused_list_params(request):
+        """A search or a date filter the database cannot run is a message, not a 500.
+
+        A 50,000-character search is a pattern too complex for SQLite's LIKE, 25,000
+        words an expression tree too deep; a 40-digit year overflows the date
+        arithmetic. Such parameters are dropped and the person is told why.
+        """
+        if request.method != "GET":
+            return None
+        problems, keep = [], request.GET.copy()
+        search = request.GET.get(SEARCH_VAR, "")
+        if len(search) > MAX_SEARCH_CHARS or len(search.split()) > MAX_SEARCH_WORDS:
+            problems.append(f"Search for at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters.")
+            keep.pop(SEARCH_VAR)
+        for key in list(keep):
+            part = DATE_PART.search(key)
+            if part and not all(re.fullmatch(r"\d{1,4}" if part[1] in ("year", "iso_year") else r"\d{1,2}", v)
+                                for v in keep.getlist(key)):
+                problems.append("That date is not one the list can show.")
+                keep.pop(key)
+        if not problems:
+            return None
+        for problem in dict.fromkeys(problems):
+            messages.error(request, problem)
+        return redirect(f"{request.path}?{keep.urlencode()}" if keep else request.path)
 
     @staticmethod
     def _mfa_missing(request) -> bool:
