@@ -498,6 +498,11 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
 
 
 UNSUBSCRIBE_SALT = "sessions.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)  # a link in an email older than this asks the person to sign in
+
+
+class ExpiredLink(Exception):
+    pass
 
 
 def unsubscribe_url(*, organizer, user) -> str:
@@ -506,9 +511,15 @@ def unsubscribe_url(*, organizer, user) -> str:
 
 
 def read_unsubscribe_token(token: str, *, organizer_id: int) -> int | None:
-    """The user id in a valid token of this organizer, else None."""
+    """The user id in a valid token of this organizer, else None.
+    Raises ExpiredLink for a genuine token older than UNSUBSCRIBE_MAX_AGE."""
     try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.SignatureExpired:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        if isinstance(data, dict) and data.get("o") == organizer_id:
+            raise ExpiredLink
+        return None
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("o") != organizer_id:
@@ -522,7 +533,9 @@ def set_optional_messages(*, user, opted_out: bool) -> None:
 
 
 def _optional_context(organizer, person) -> dict:
-    return {"unsubscribe_url": unsubscribe_url(organizer=organizer, user=person)}
+    url = unsubscribe_url(organizer=organizer, user=person)
+    # list_unsubscribe: notifications.services adds the RFC 8058 one-click headers.
+    return {"unsubscribe_url": url, "list_unsubscribe": url}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
@@ -574,17 +575,26 @@ def checkin_responses(request, organizer_slug: str, round_id: int):
 # --- One-click opt-out from optional messages ---------------------------------------------
 
 
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without cookies or a CSRF
+# token; the signed token is the credential. A GET or HEAD (a person, or a link scanner)
+# only shows the confirmation page and changes nothing.
+@csrf_exempt
 @organizer_view(login=False)
 def unsubscribe(request, organizer_slug: str, token: str):
-    user_id = services.read_unsubscribe_token(token, organizer_id=request.organizer.id)
+    try:
+        user_id = services.read_unsubscribe_token(token, organizer_id=request.organizer.id)
+    except services.ExpiredLink:
+        return render(request, "sessions_app/unsubscribe.html", {"expired": True}, status=410)
     user = get_user_model().objects.filter(id=user_id).first() if user_id else None
     if user is None:
         raise Http404
-    if request.method == "POST" and request.POST.get("resubscribe") == "1":
-        services.set_optional_messages(user=user, opted_out=False)
-        return render(request, "sessions_app/unsubscribe.html", {"opted_out": False})
-    services.set_optional_messages(user=user, opted_out=True)
-    return render(request, "sessions_app/unsubscribe.html", {"opted_out": True, "token": token})
+    done = None
+    if request.method == "POST":
+        done = "on" if request.POST.get("resubscribe") == "1" else "off"
+        services.set_optional_messages(user=user, opted_out=done == "off")
+    return render(request, "sessions_app/unsubscribe.html", {
+        "token": token, "done": done, "opted_out": user.opted_out_of_optional_messages,
+    })
 
 
 # --- Calendar feeds (/feeds/, no login: the token is the credential) ----------------------

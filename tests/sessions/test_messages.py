@@ -75,7 +75,7 @@ def test_opted_out_people_get_no_reminders_but_do_get_changed_times(organizer, c
     path = urlsplit(link).path
 
     # One click, no login; the page confirms.
-    assert "no longer get reminders" in client_for(None).get(path).content.decode()
+    assert "no longer get reminders" in client_for(None).post(path).content.decode()
     person.refresh_from_db()
     assert person.opted_out_of_optional_messages
     _sweep(django_capture_on_commit_callbacks)
@@ -223,3 +223,33 @@ def _remind_and_check(organizer, django_capture_on_commit_callbacks, session_at,
     subject = mail.outbox[0].subject
     assert subject.startswith("Reminder: Orientation call ") and says in subject
     assert "24 hours" not in subject and "10:00 CET" in subject
+
+
+def test_opt_out_follows_rfc_8058_and_a_get_or_head_changes_nothing(organizer, client_for, django_capture_on_commit_callbacks):
+    """Probe finding 5: link scanners (GET, HEAD) change nothing; mail clients POST the
+    one-click body to the address in List-Unsubscribe; old links expire."""
+    import time_machine
+
+    cohort = CohortFactory(program__organizer=organizer)
+    SessionFactory(cohort=cohort, starts_at=timezone.now() + dt.timedelta(minutes=30))
+    person = enroll(cohort).person
+    _sweep(django_capture_on_commit_callbacks)
+    (reminder,) = mail.outbox
+    assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = reminder.extra_headers["List-Unsubscribe"].strip("<>")
+    path = urlsplit(link).path
+    assert path in reminder.body
+    anonymous = client_for(None)
+    assert anonymous.head(path).status_code == 200
+    page = anonymous.get(path)
+    assert page.status_code == 200 and "Stop optional messages" in page.content.decode()
+    person.refresh_from_db()
+    assert not person.opted_out_of_optional_messages
+    assert anonymous.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    person.refresh_from_db()
+    assert person.opted_out_of_optional_messages
+    with time_machine.travel(timezone.now() + services.UNSUBSCRIBE_MAX_AGE + dt.timedelta(days=1)):
+        expired = anonymous.post(path, {"resubscribe": "1"})
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    person.refresh_from_db()
+    assert person.opted_out_of_optional_messages
