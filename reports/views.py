@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_scopes import scope
 
 from applications.models import ApplicationCall
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Program
 from cohorts.selectors import enrollment_of
 from core.spreadsheet import csv_response, xlsx_response
 from core.urls import absolute_url
@@ -16,7 +16,7 @@ from organizers.permissions import organizer_view
 from organizers.roles import Capability
 from sessions_app.selectors import facilitates_cohort
 
-from . import certificates, charts, exports
+from . import certificates, charts, exports, funnel
 from .charts import Point
 from .cohort_report import cohort_report as build_cohort_report
 from .dashboard import dashboard_sections
@@ -26,7 +26,9 @@ from .models import Certificate
 @organizer_view(capability=Capability.MANAGE_PROGRAMS)
 def dashboard(request, organizer_slug: str):
     sections = dashboard_sections(organizer=request.organizer, access=request.access)
-    return render(request, "reports/dashboard.html", {"sections": sections})
+    return render(request, "reports/dashboard.html", {
+        "sections": sections, "show_equity": request.access.can(Capability.VIEW_DEMOGRAPHICS),
+    })
 
 
 def cohort_for_report(request, cohort_id: int) -> Cohort:
@@ -118,4 +120,36 @@ def certificate_verify(request, organizer_slug: str, code: str):
     return render(request, "reports/certificate_verify.html", {
         "certificate": certificate, "name": enrollment.person.display_name, "program": enrollment.cohort.program.title,
         "completed_on": enrollment.completed_at or certificate.issued_at,
+    })
+
+
+@organizer_view(capability=Capability.VIEW_DEMOGRAPHICS)
+def equity_index(request, organizer_slug: str):
+    calls = list(
+        ApplicationCall.objects.filter(demographic_categories__isnull=False).distinct()
+        .select_related("cohort__program").order_by("cohort__program__title", "deadline", "id")
+    )
+    programs: dict[int, dict] = {}
+    for call in calls:
+        programs.setdefault(call.cohort.program_id, {"program": call.cohort.program, "calls": []})["calls"].append(call)
+    return render(request, "reports/equity_index.html", {"programs": list(programs.values())})
+
+
+@organizer_view(capability=Capability.VIEW_DEMOGRAPHICS)
+def equity_call(request, organizer_slug: str, call_id: int):
+    call = get_object_or_404(ApplicationCall.objects.select_related("cohort__program", "organizer"), id=call_id)
+    tables = [] if call.demographics_purged_at else funnel.call_funnel(call, viewer=request.user)
+    return render(request, "reports/equity_call.html", {
+        "call": call, "tables": tables, "stages": funnel.STAGES, "k": request.organizer.small_cell_k,
+    })
+
+
+@organizer_view(capability=Capability.VIEW_DEMOGRAPHICS)
+def equity_program(request, organizer_slug: str, program_id: int):
+    program = get_object_or_404(Program, id=program_id)
+    calls = list(ApplicationCall.objects.filter(cohort__program=program).select_related("cohort"))
+    years = funnel.program_funnel(calls, organizer=request.organizer, viewer=request.user)
+    return render(request, "reports/equity_program.html", {
+        "program": program, "years": years, "stages": funnel.STAGES, "k": request.organizer.small_cell_k,
+        "purged": [c for c in calls if c.demographics_purged_at],
     })

@@ -50,3 +50,20 @@ def certificate_verify(organizer):
 def certificate_download(organizer):
     """Only the person who completed downloads it; everyone else gets 404 (tests/reports/test_certificates.py)."""
     return {"enrollment_id": _certificate(organizer)[0].id}
+
+
+sample("reports:equity_index")(no_arguments)
+
+
+@sample("reports:equity_call")
+def equity_call(organizer):
+    from tests.applications.factories import CallFactory
+
+    return {"call_id": CallFactory(cohort__program__organizer=organizer).id}
+
+
+@sample("reports:equity_program")
+def equity_program(organizer):
+    from tests.applications.factories import CallFactory
+
+    return {"program_id": CallFactory(cohort__program__organizer=organizer).cohort.program_id}
