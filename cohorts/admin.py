@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from organizers.admin_base import (
     AccountEmailField,
@@ -15,7 +17,7 @@ from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 
 from workplace.admin_mixins import ReadinessInAdmin
 
-from . import services
+from . import lifecycle, selectors
 from .models import (
     Affiliation,
     AffinityGroup,
@@ -223,9 +225,9 @@ def _apply_to_each(modeladmin, request, queryset, service, done: str) -> None:
     applied, refused = 0, []
     for enrollment in queryset.select_related("person"):
         try:
-            service(enrollment=enrollment)
+            service(enrollment=enrollment, by=request.user)
             applied += 1
-        except services.RegistrationError as error:
+        except lifecycle.LifecycleError as error:
             refused.append(f"{enrollment.person.email}: {error.message}")
     modeladmin.message_user(request, f"{done} {applied}.", messages.SUCCESS if applied else messages.INFO)
     for reason in refused:
@@ -234,17 +236,22 @@ def _apply_to_each(modeladmin, request, queryset, service, done: str) -> None:
 
 @admin.action(description="Cancel the selected registrations (frees seats and offers them to the waitlist)")
 def cancel_enrollments(modeladmin, request, queryset):
-    _apply_to_each(modeladmin, request, queryset, services.cancel_enrollment, "Cancelled")
+    _apply_to_each(modeladmin, request, queryset, lifecycle.cancel, "Cancelled")
 
 
 @admin.action(description="Accept the offered seat on the person's behalf")
 def accept_offers(modeladmin, request, queryset):
-    _apply_to_each(modeladmin, request, queryset, services.accept_offer, "Confirmed")
+    _apply_to_each(modeladmin, request, queryset, lifecycle.accept_offer, "Confirmed")
 
 
 @admin.action(description="Mark the selected confirmed registrations completed")
 def complete_enrollments(modeladmin, request, queryset):
-    _apply_to_each(modeladmin, request, queryset, services.complete_enrollment, "Marked completed:")
+    _apply_to_each(modeladmin, request, queryset, lifecycle.complete, "Marked completed:")
+
+
+@admin.action(description="Record the payment for the selected seats held until payment")
+def confirm_payments(modeladmin, request, queryset):
+    _apply_to_each(modeladmin, request, queryset, lifecycle.confirm_payment, "Payment recorded:")
 
 
 class EnrollmentAddForm(EnrollmentForm):
@@ -254,7 +261,7 @@ class EnrollmentAddForm(EnrollmentForm):
         if cohort and team and team.cohort_id != cohort.pk:
             self.add_error("team", "That team belongs to another cohort.")
         elif cohort and person:
-            problem = services.staff_enrollment_problem(cohort=cohort, person=person,
+            problem = selectors.staff_enrollment_problem(cohort=cohort, person=person,
                                                         organization=data.get("organization"))
             if problem:
                 raise forms.ValidationError(problem)
@@ -270,21 +277,38 @@ class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
 
     form = EnrollmentForm
     add_form = EnrollmentAddForm
-    seat_fields = ["status", "offer_expires_at", "waitlisted_at", "confirmed_at", "cancelled_at", "completed_at"]
+    seat_fields = ["status", "offer_expires_at", "payment_due_at", "waitlisted_at", "confirmed_at", "cancelled_at",
+                   "completed_at"]
     list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at_zoned", "created_at"]
     list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
     offer_expires_at_zoned = zoned_column("offer_expires_at", zone_of=lambda e: e.cohort.time_zone,
                                           description="offer expires")
     search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]
     list_select_related = ["person", "cohort__program", "organization", "team"]
-    actions = [cancel_enrollments, accept_offers, complete_enrollments]
+    actions = [cancel_enrollments, accept_offers, complete_enrollments, confirm_payments]
+
+    @admin.display(description="History")
+    def history(self, obj):
+        """The enrollment's audit entries (cohorts/lifecycle.py writes one per change)."""
+        rows = [
+            (timezone.localtime(e.at).strftime("%d %b %Y %H:%M"), e.from_label, e.to_label,
+             e.actor.display_name if e.actor else "system", e.reason)
+            for e in selectors.history_of(obj)
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            '<table id="enrollment-history"><thead><tr><th scope="col">When</th><th scope="col">From</th>'
+            '<th scope="col">To</th><th scope="col">By</th><th scope="col">Why</th></tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     def get_fields(self, request, obj=None):
         common = ["organizer", "cohort", "person", "organization", "team", "role"]
-        return common if obj is None else [*common, *self.seat_fields]
+        return common if obj is None else [*common, *self.seat_fields, "history"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["organizer", "cohort", "person", *self.seat_fields]
+        return [] if obj is None else ["organizer", "cohort", "person", *self.seat_fields, "history"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -297,7 +321,7 @@ class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.RegistrationError as error:
+        except lifecycle.LifecycleError as error:
             # The form checked the same rules a moment earlier; only a concurrent
             # registration (same person, the organization's last place) gets here.
             self.message_user(request, error.message, messages.ERROR)
@@ -307,8 +331,9 @@ class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        enrollment = services.enroll_by_staff(
-            cohort=obj.cohort, person=obj.person, organization=obj.organization, team=obj.team, role=obj.role
+        enrollment = lifecycle.enroll_by_staff(
+            cohort=obj.cohort, person=obj.person, organization=obj.organization, team=obj.team, role=obj.role,
+            by=request.user,
         )
         # The admin goes on with `obj` (history entry, redirect, message): make it the saved row.
         obj.pk, obj.status, obj._state.adding = enrollment.pk, enrollment.status, False

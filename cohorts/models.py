@@ -279,11 +279,17 @@ class Enrollment(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         WAITLISTED = "waitlisted", "Waitlisted"
         OFFERED = "offered", "Offered a seat"
+        AWAITING_PAYMENT = "awaiting_payment", "Seat held until payment"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
 
-    # Statuses that hold a seat: an offer holds the seat until it is accepted or expires.
-    SEAT_HOLDING = (Status.CONFIRMED, Status.OFFERED, Status.COMPLETED)
+    # Statuses that hold a seat: an offer holds the seat until it is accepted or expires,
+    # a payment hold until it is paid or lapses (cohorts/lifecycle.py owns every change).
+    SEAT_HOLDING = (Status.CONFIRMED, Status.OFFERED, Status.AWAITING_PAYMENT, Status.COMPLETED)
+    # Statuses that make someone a participant (sessions, library, community, schedules).
+    PARTICIPATING = (Status.CONFIRMED, Status.COMPLETED)
+    # Statuses a person can still cancel from.
+    CANCELLABLE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED, Status.AWAITING_PAYMENT)
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
@@ -295,6 +301,9 @@ class Enrollment(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
     status = models.CharField(max_length=20, choices=Status.choices)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    payment_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A seat awaiting payment is released after this moment."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -313,10 +322,46 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["cohort", "status", "waitlisted_at"], name="enrollment_waitlist_idx"),
             models.Index(fields=["status", "offer_expires_at"], name="enrollment_offer_expiry_idx"),
+            models.Index(fields=["status", "payment_due_at"], name="enrollment_payment_due_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.cohort} ({self.get_status_display()})"
+
+
+class EnrollmentEvent(models.Model):
+    """One change of an enrollment's status: who, when, from, to, why (written by cohorts/lifecycle.py)."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Empty: the system (a deadline, a freed seat).",
+    )
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=20, blank=True, help_text="Empty for a new registration.")
+    to_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=300, blank=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["enrollment", "at", "id"]
+        indexes = [models.Index(fields=["enrollment", "at"], name="enrollment_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.from_status or 'new'} → {self.to_status}"
+
+    def _label(self, value: str) -> str:
+        return Enrollment.Status(value).label if value in Enrollment.Status.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else "New"
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
 
 
 class ModuleDelegate(models.Model):

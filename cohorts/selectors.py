@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from core.prepared import PreparedQuery
+from core.timefmt import format_when
 
-from .models import Cohort, Enrollment, Facilitator, Module, PlanningPartner, Program
+from .models import Cohort, Enrollment, Facilitator, Module, Organization, PlanningPartner, Program
 
 WHEN_CHOICES = {"upcoming": "Upcoming", "open": "Open for registration"}
 
@@ -190,8 +191,6 @@ def seats_left(cohort: Cohort) -> int | None:
 
 
 def is_open_now(cohort: Cohort, now: datetime | None = None) -> bool:
-    from .services import registration_problem
-
     return registration_problem(cohort, now=now) is None
 
 
@@ -251,3 +250,109 @@ def accounts_by_email(emails: list[str]) -> dict:
 
     wanted = {e.lower() for e in emails}
     return {u.email.lower(): u for u in get_user_model().objects.filter(email__in=wanted)}
+
+
+# ---------------------------------------------------------------- registration rules (reads)
+# The lifecycle (cohorts/lifecycle.py) asks these before and again under the cohort lock.
+
+
+def registration_problem(cohort: Cohort, *, now: datetime | None = None) -> str | None:
+    """Why nobody can register for this cohort right now, or None when registration is open."""
+    now = now or timezone.now()
+    contact = contact_line(cohort)
+    if cohort.program.status != Program.Status.PUBLISHED or not cohort.is_published:
+        return "This cohort is not open for registration."
+    if cohort.registration_closed:
+        message = cohort.closed_message or "Registration is closed."
+        email = cohort.contact_email or cohort.organizer.contact_email
+        return message if email and email in message else message + contact
+    if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
+        return "This cohort selects participants by application; please apply instead of registering." + contact
+    if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:
+        return "This cohort is by invitation only." + contact
+    if cohort.registration_opens_at and now < cohort.registration_opens_at:
+        return f"Registration opens on {when(cohort.registration_opens_at, cohort.time_zone)}."
+    if cohort.registration_closes_at and now >= cohort.registration_closes_at:
+        return f"Registration closed on {when(cohort.registration_closes_at, cohort.time_zone)}." + contact
+    return None
+
+
+def contact_line(cohort: Cohort) -> str:
+    """" For more information, contact <name> (<email>)." or "" when nobody is named."""
+    name = cohort.contact_name or cohort.organizer.contact_name
+    email = cohort.contact_email or cohort.organizer.contact_email
+    if not (name or email):
+        return ""
+    who = f"{name} ({email})" if name and email else (name or email)
+    return f" For more information, contact {who}."
+
+
+def when(moment: datetime, zone=None) -> str:
+    """A moment in the given zone (default: the active one, i.e. the viewer's), zone named."""
+    return format_when(moment, zone)
+
+
+def already_registered(cohort: Cohort, people) -> str | None:
+    existing = (
+        Enrollment.objects.filter(cohort=cohort, person__in=people)
+        .exclude(status=Enrollment.Status.CANCELLED)
+        .select_related("person")
+        .first()
+    )
+    if existing is None:
+        return None
+    return f"{existing.person.email} is already registered for this cohort ({existing.get_status_display().lower()})."
+
+
+def organization_limit_problem(cohort: Cohort, organization: Organization | None, adding: int) -> str | None:
+    limit = cohort.per_organization_limit
+    if not limit:
+        return None
+    if organization is None:
+        return "This cohort limits participants per organization: name your organization."
+    taken = (
+        Enrollment.objects.filter(cohort=cohort, organization=organization)
+        .exclude(status=Enrollment.Status.CANCELLED)
+        .count()
+    )
+    if taken + adding <= limit:
+        return None
+    people = "participant" if limit == 1 else "participants"
+    rotation = (
+        " Your organization can still name a different colleague for each module (rotation)."
+        if cohort.rotation_allowed
+        else ""
+    )
+    return f"Only {limit} {people} per organization may register; {organization.name} already has {taken}.{rotation}"
+
+
+def staff_enrollment_problem(*, cohort: Cohort, person, organization: Organization | None) -> str | None:
+    """Why staff cannot add this person to this cohort, or None. Reads only: the admin
+    form shows it, and enroll_by_staff asks again under the cohort's lock."""
+    return already_registered(cohort, [person]) or organization_limit_problem(cohort, organization, 1)
+
+
+def seats_taken(cohort: Cohort) -> int:
+    """Seats held now: confirmed, completed, offered, or held while payment is due."""
+    return Enrollment.objects.filter(cohort=cohort, status__in=Enrollment.SEAT_HOLDING).count()
+
+
+def free_seats(cohort: Cohort) -> int | None:
+    """Seats nobody holds; None means no limit."""
+    if cohort.capacity is None:
+        return None
+    return max(cohort.capacity - seats_taken(cohort), 0)
+
+
+def is_participant(cohort: Cohort, person) -> bool:
+    """Whether the person takes part in the cohort (confirmed or completed)."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return Enrollment.objects.filter(cohort=cohort, person=person, status__in=Enrollment.PARTICIPATING).exists()
+
+
+def history_of(enrollment: Enrollment) -> list:
+    """The enrollment's audit entries, oldest first (its page shows them)."""
+    from .models import EnrollmentEvent
+
+    return list(EnrollmentEvent.objects.filter(enrollment=enrollment).select_related("actor").order_by("at", "id"))

@@ -1,21 +1,37 @@
 from celery import shared_task
 from django_scopes import scope, scopes_disabled
 
-from . import services
+from . import lifecycle
 
 
 @shared_task
 def expire_offers() -> int:
-    """Let offers past their deadline lapse and pass each seat on; run every few minutes by beat.
+    """Let offers past their deadline lapse and refill each seat; run every few minutes by beat.
 
     Only due offers are read (status + deadline, through enrollment_offer_expiry_idx);
-    each is then handled in its organizer's scope by the service, which re-checks it
+    each is then handled in its organizer's scope by the lifecycle, which re-checks it
     under the cohort lock, so an offer accepted a moment ago is left alone.
     """
     with scopes_disabled():  # a sweep across organizers, filtered by status and deadline only
-        due = list(services.due_offers())
+        due = list(lifecycle.due_offers())
     expired = 0
     for enrollment_id, organizer_id in due:
         with scope(organizer=organizer_id):
-            expired += services.expire_offer(enrollment_id=enrollment_id)
+            expired += lifecycle.expire_offer(enrollment_id=enrollment_id)
     return expired
+
+
+@shared_task
+def lapse_payment_holds() -> int:
+    """Release seats held for a payment that did not come by its deadline; run by beat.
+
+    Same shape as expire_offers: due holds are read across organizers, each is re-checked
+    under its cohort's lock, so a payment recorded a moment ago keeps its seat.
+    """
+    with scopes_disabled():
+        due = list(lifecycle.due_payment_holds())
+    lapsed = 0
+    for enrollment_id, organizer_id in due:
+        with scope(organizer=organizer_id):
+            lapsed += lifecycle.lapse_payment_hold(enrollment_id=enrollment_id)
+    return lapsed

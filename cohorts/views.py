@@ -15,7 +15,7 @@ from core.page_cache import cache_anonymous_page
 from organizers.permissions import organizer_view
 from sessions_app.selectors import upcoming_public_sessions
 
-from . import display, selectors, services
+from . import display, lifecycle, selectors, services
 from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
 from .models import Cohort, Enrollment
 
@@ -79,11 +79,11 @@ def register(request, organizer_slug: str, program_slug: str, cohort_slug: str):
                 if form.cleaned_data["full_name"]:
                     set_name(user=request.user, full_name=form.cleaned_data["full_name"],
                              pronouns=form.cleaned_data["pronouns"])
-                enrollment = services.register(
-                    cohort=cohort, person=request.user,
+                enrollment = lifecycle.register(
+                    cohort=cohort, person=request.user, by=request.user,
                     organization_name=form.cleaned_data["organization_name"], title=form.cleaned_data["title"],
                 )
-        except services.RegistrationError as error:
+        except lifecycle.LifecycleError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return _registered(request, enrollment)
@@ -101,12 +101,12 @@ def register_team(request, organizer_slug: str, program_slug: str, cohort_slug: 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.register_team(
-                cohort=cohort, lead=request.user, organization_name=data["organization_name"],
+            result = lifecycle.register_team(
+                cohort=cohort, lead=request.user, by=request.user, organization_name=data["organization_name"],
                 team_name=data["team_name"], lead_title=data["lead_title"],
                 lead_is_executive_director=data["lead_is_executive_director"], members=form.members(),
             )
-        except services.RegistrationError as error:
+        except lifecycle.LifecycleError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return _registered(request, result.enrollments[0])
@@ -114,7 +114,7 @@ def register_team(request, organizer_slug: str, program_slug: str, cohort_slug: 
 
 
 def _registration_page(request, cohort, form, template):
-    problem = services.registration_problem(cohort)
+    problem = selectors.registration_problem(cohort)
     context = {"cohort": cohort, "program": cohort.program, "form": form, "problem": problem,
                "seats_left": selectors.seats_left(cohort),
                "existing": selectors.active_enrollment(cohort, request.user)}
@@ -124,6 +124,9 @@ def _registration_page(request, cohort, form, template):
 def _registered(request, enrollment: Enrollment):
     if enrollment.status == Enrollment.Status.CONFIRMED:
         messages.success(request, f"You are registered for {enrollment.cohort}. A confirmation is on its way by email.")
+    elif enrollment.status == Enrollment.Status.AWAITING_PAYMENT:
+        messages.success(request, f"A seat in {enrollment.cohort} is held for you until it is paid; "
+                                  "the email on its way says how and by when.")
     else:
         messages.info(request, f"{enrollment.cohort} is full: you are on the waitlist. We will email you if a seat frees up.")
     return redirect("me:enrollment", enrollment_id=enrollment.pk)
@@ -150,7 +153,9 @@ def _own_enrollment(request, enrollment_id: int) -> Enrollment:
 @login_required
 def enrollment_detail(request, enrollment_id: int):
     enrollment = _own_enrollment(request, enrollment_id)
-    return render(request, "cohorts/enrollment_detail.html", {"enrollment": enrollment})
+    with scope(organizer=enrollment.organizer_id):
+        history = selectors.history_of(enrollment)
+    return render(request, "cohorts/enrollment_detail.html", {"enrollment": enrollment, "history": history})
 
 
 @login_required
@@ -161,8 +166,8 @@ def cancel(request, enrollment_id: int):
     if request.method == "POST":
         with scope(organizer=enrollment.organizer_id):
             try:
-                services.cancel_enrollment(enrollment=enrollment)
-            except services.RegistrationError as exc:
+                lifecycle.cancel(enrollment=enrollment, by=request.user, reason="cancelled by the participant")
+            except lifecycle.LifecycleError as exc:
                 error = exc.message
             else:
                 messages.success(request, f"Your registration for {enrollment.cohort} is cancelled.")
@@ -178,14 +183,14 @@ def offer(request, enrollment_id: int):
     error = None
     if request.method == "POST":
         action = request.POST.get("action")
-        service = {"accept": services.accept_offer, "decline": services.decline_offer}.get(action)
+        service = {"accept": lifecycle.accept_offer, "decline": lifecycle.decline_offer}.get(action)
         if service is None:
             error = "Choose whether to accept or decline the seat."
         else:
             with scope(organizer=enrollment.organizer_id):
                 try:
-                    service(enrollment=enrollment)
-                except services.RegistrationError as exc:
+                    service(enrollment=enrollment, by=request.user)
+                except lifecycle.LifecycleError as exc:
                     error = exc.message
                 else:
                     if action == "accept":
@@ -219,7 +224,7 @@ def module_delegates(request, enrollment_id: int):
                     continue
                 try:
                     services.name_module_delegate(enrollment=enrollment, module=module, person=person)
-                except services.RegistrationError as error:
+                except lifecycle.LifecycleError as error:
                     form.add_error(f"module_{module.pk}", error.message)
             if not form.errors:
                 messages.success(request, "Saved who attends each module.")

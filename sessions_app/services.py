@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cohorts import lifecycle
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
 from core.timefmt import relative_when, zone_label
 from core.urls import absolute_url
@@ -242,22 +243,21 @@ def set_follow_up_done(*, action: FollowUpAction, done: bool) -> FollowUpAction:
     return action
 
 
-def apply_completion_rule(*, cohort: Cohort) -> int:
+def apply_completion_rule(*, cohort: Cohort, by=None) -> int:
     """Mark confirmed enrollments completed where the person met the cohort's attendance rule."""
     threshold = selectors.cohort_settings(cohort).completion_min_attendance
     report = selectors.attendance_report(cohort)
     if not report.held_sessions:
         raise SessionsError("No sessions have been held yet, so nobody can complete the cohort.")
-    completed = 0
-    with transaction.atomic():
-        for rate in report.people:
-            enrollment = rate.extra["enrollment"]
-            if enrollment.status == Enrollment.Status.CONFIRMED and rate.percent is not None and rate.percent >= threshold:
-                updated = Enrollment.objects.filter(id=enrollment.id, status=Enrollment.Status.CONFIRMED).update(
-                    status=Enrollment.Status.COMPLETED, completed_at=timezone.now()
-                )
-                completed += updated
-    return completed
+    ids = [
+        rate.extra["enrollment"].id
+        for rate in report.people
+        if rate.extra["enrollment"].status == Enrollment.Status.CONFIRMED
+        and rate.percent is not None and rate.percent >= threshold
+    ]
+    return lifecycle.complete_many(
+        cohort=cohort, enrollment_ids=ids, by=by, reason=f"attended at least {threshold}% of the sessions"
+    )
 
 
 # --- Office hours --------------------------------------------------------------------------

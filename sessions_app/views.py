@@ -279,7 +279,7 @@ def attendance_report(request, organizer_slug: str, cohort_id: int):
         if not request.access.is_staff:
             raise Http404
         try:
-            count = services.apply_completion_rule(cohort=cohort)
+            count = services.apply_completion_rule(cohort=cohort, by=request.user)
             messages.success(request, f"{count} {'enrollment' if count == 1 else 'enrollments'} marked completed.")
         except SessionsError as exc:
             messages.error(request, str(exc))

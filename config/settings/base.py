@@ -229,6 +229,8 @@ LIBRARY_MAX_UPLOAD_BYTES = env.int("LIBRARY_MAX_UPLOAD_MB", default=20) * 1024 *
 
 # Catalog (cohorts): seats offered from the waitlist lapse after their deadline.
 CELERY_BEAT_SCHEDULE["cohorts-expire-offers"] = {"task": "cohorts.tasks.expire_offers", "schedule": 300.0}
+# Seats held for a payment are released (and refilled) after their payment deadline.
+CELERY_BEAT_SCHEDULE["cohorts-lapse-payment-holds"] = {"task": "cohorts.tasks.lapse_payment_holds", "schedule": 300.0}
 # Absolute links in emails (offers, confirmations) start with this.
 PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default="http://127.0.0.1:8000")
 
