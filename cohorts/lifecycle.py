@@ -114,10 +114,10 @@ _listeners: list[Callable[..., None]] = []
 def set_payment_policy(policy: PaymentPolicy | None) -> None:
     """Billing registers how long a seat in a paid cohort is held before it must be paid.
 
-    The policy is called inside the lifecycle's transaction with the enrollment saved
-    (status awaiting_payment, payment_due_at empty) and returns the deadline, or None to
-    confirm the seat at once (e.g. an invoice the organization pays later). It may write
-    its own rows (an order) in that transaction. Without a policy seats are confirmed.
+    The policy is called inside the lifecycle's transaction, under the cohort lock, with
+    the enrollment about to take its seat (a new registration is not saved yet: its pk
+    is None, its cohort, person, organization and team are set) and returns the
+    deadline, or None to confirm the seat at once. Without a policy seats are confirmed.
     """
     global _payment_policy
     _payment_policy = policy
@@ -205,17 +205,14 @@ def _record(enrollment: Enrollment, from_status: str, *, by, now: datetime, reas
 
 def _take_seat(enrollment: Enrollment, *, by, now: datetime, reason: str, payment_due_at=None) -> None:
     """Give the enrollment its seat: confirmed, or held until payment in a paid cohort."""
-    cohort = enrollment.cohort
-    if cohort.is_free or (payment_due_at is None and _payment_policy is None):
+    due = None
+    if not enrollment.cohort.is_free:
+        due = payment_due_at or payment_deadline_for(enrollment, now)
+    if due is None:
         _move(enrollment, Status.CONFIRMED, by=by, now=now, reason=reason)
         return
-    _move(enrollment, Status.AWAITING_PAYMENT, by=by, now=now, reason=reason)
-    due = payment_due_at or payment_deadline_for(enrollment, now)
-    if due is None:
-        _move(enrollment, Status.CONFIRMED, by=None, now=now, reason="no payment due before the start")
-        return
     enrollment.payment_due_at = due
-    enrollment.save(update_fields=["payment_due_at"])
+    _move(enrollment, Status.AWAITING_PAYMENT, by=by, now=now, reason=reason)
 
 
 def _new_enrollment(cohort: Cohort, *, person, organization, role, team=None) -> Enrollment:
