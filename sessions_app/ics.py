@@ -63,17 +63,19 @@ def session_event(session, *, show_video: bool):
     )
 
 
-def sessions_calendar(name: str, sessions, *, show_video) -> bytes:
-    """`show_video(session) -> bool` decides per session whether the link goes in."""
+def sessions_calendar(name: str, sessions, *, show_video, bookings=()) -> bytes:
+    """`show_video(session) -> bool` decides per session whether the link goes in;
+    `bookings`: office-hour bookings to list too (the personal feed)."""
     calendar = new_calendar(name)
     for session in sessions:
         calendar.add_component(session_event(session, show_video=show_video(session)))
+    for booking in bookings:
+        calendar.add_component(booking_event(booking))
     return calendar.to_ical()
 
 
-def booking_calendar(booking, *, cancelled: bool = False) -> str:
+def booking_event(booking, *, cancelled: bool = False):
     slot, window = booking.slot, booking.slot.window
-    calendar = new_calendar(window.title, method="CANCEL" if cancelled else "REQUEST")
     event = _event(
         uid=f"office-hours-booking-{booking.id}@praxis",
         summary=f"{window.title} with {window.host.display_name} and {booking.person.display_name}",
@@ -93,5 +95,10 @@ def booking_calendar(booking, *, cancelled: bool = False) -> str:
     event.add("sequence", 1 if cancelled else 0)
     if cancelled:
         event.add("status", "CANCELLED")
-    calendar.add_component(event)
+    return event
+
+
+def booking_calendar(booking, *, cancelled: bool = False) -> str:
+    calendar = new_calendar(booking.slot.window.title, method="CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(booking_event(booking, cancelled=cancelled))
     return calendar.to_ical().decode()

@@ -380,6 +380,20 @@ def bookings_of(user, organizer) -> QuerySet[OfficeHourBooking]:
     )
 
 
+def booked_office_hours(user, organizer=None, *, since=None) -> list[OfficeHourBooking]:
+    """Office-hour bookings a person takes part in (as booker or host), across organizers
+    unless one is given: for My schedule and the personal calendar feed."""
+    with scopes_disabled():
+        rows = (OfficeHourBooking.objects.filter(status=OfficeHourBooking.Status.BOOKED)
+                .filter(Q(person=user) | Q(slot__window__host=user))
+                .select_related("slot__window__host", "person", "organizer").order_by("slot__starts_at"))
+        if organizer is not None:
+            rows = rows.filter(organizer=organizer)
+        if since is not None:
+            rows = rows.filter(slot__ends_at__gte=since)
+        return list(rows)
+
+
 def assistance_queue(organizer, *, status: str | None = None) -> QuerySet[AssistanceRequest]:
     requests = AssistanceRequest.objects.filter(organizer=organizer).select_related(
         "requester", "assigned_to", "cohort__program", "session", "team"

@@ -488,10 +488,13 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
                 return None
             sessions = sessions.filter(cohort=cohort)
             name = f"{cohort.program.title}: {cohort.title}"
+            bookings = []
         else:
             name = f"Praxis schedule of {user.display_name}"
+            bookings = selectors.booked_office_hours(user)
         sessions = sessions.order_by("starts_at")
-        return ics.sessions_calendar(name, sessions, show_video=lambda s: selectors.may_join_session(user, s))
+        return ics.sessions_calendar(name, sessions, show_video=lambda s: selectors.may_join_session(user, s),
+                                     bookings=bookings)
 
 
 # --- Reminders and after-session messages --------------------------------------------------

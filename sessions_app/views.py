@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
@@ -87,6 +88,7 @@ def schedule(request, organizer_slug: str, new_feed_url: str | None = None, new_
     runs = [c for c in cohorts if request.access.is_staff or selectors.facilitates_cohort(user, c)]
     return render(request, "sessions_app/schedule.html", {
         "upcoming": upcoming, "past": past, "personal_feed": selectors.live_feed(user),
+        "bookings": selectors.booked_office_hours(user, request.organizer, since=timezone.now()),
         "new_personal_url": new_feed_url if new_feed_url and new_feed_cohort is None else None,
         "cohort_feeds": feeds, "runs": runs, "checkins": selectors.pending_checkins(user, request.organizer),
     })

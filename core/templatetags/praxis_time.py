@@ -33,3 +33,12 @@ def span(item, zone=None):
 @register.filter
 def when_relative(value, zone=None):
     return timefmt.relative_when(value, zone or None) if value else ""
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """A feed address as calendar apps subscribe to it: webcal:// instead of http(s)://."""
+    for scheme in ("https://", "http://"):
+        if url and url.startswith(scheme):
+            return "webcal://" + url[len(scheme):]
+    return url
