@@ -116,7 +116,7 @@ def leave(request, organizer_slug: str, space_id: int):
 def space_page(request, organizer_slug: str, space_id: int):
     access = _access(request, space_id)
     space = access.space
-    query = request.GET.get("q", "")[:200].strip()
+    query = _search_text(request.GET.get("q", ""))
     threads = selectors.thread_list(space=space, user=request.user, moderator=access.can_moderate, query=query)
     with scopes_disabled():
         page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
@@ -129,6 +129,11 @@ def space_page(request, organizer_slug: str, space_id: int):
         "open_reports": selectors.open_reports(space=space).count() if access.can_moderate else 0,
         "query_string": urlencode({"q": query}) if query else "",
     })
+
+
+def _search_text(raw: str) -> str:
+    """What a person typed in the search box, without control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in raw[:200] if ch.isprintable()).strip()
 
 
 @_with_upload_limit

@@ -212,6 +212,9 @@ def test_search_within_a_space(room, organizer, client_for, django_capture_on_co
     assert "Budgets" in found and "Hiring" not in found and "Staffing elsewhere" not in found
     none = maria.get(url(space, "space", space_id=space.pk), {"q": "zebra"}).content.decode()
     assert "No thread matches “zebra”" in none
+    odd = maria.get(url(space, "space", space_id=space.pk), {"q": "staff\x00", "page": "9" * 30})
+    assert odd.status_code == 200 and "Budgets" in odd.content.decode()
+    assert maria.get(url(space, "space", space_id=space.pk), {"q": "& | !( \"-"}).status_code == 200
 
 
 def test_one_click_turn_off_from_the_email(room, client_for, django_capture_on_commit_callbacks):
