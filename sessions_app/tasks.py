@@ -86,3 +86,25 @@ def announce_schedule(cohort_id: int, organizer_id: int) -> int:
     with scope(organizer=organizer_id):
         cohort = Cohort.objects.filter(pk=cohort_id).select_related("program", "organizer").first()
         return announce(cohort=cohort) if cohort is not None else 0
+
+
+@shared_task(acks_late=True)
+def close_ended_cohort(cohort_id: int, organizer_id: int) -> int:
+    from cohorts.models import Cohort
+
+    from .completion import close_ended_cohort as close
+
+    with scope(organizer=organizer_id):
+        cohort = Cohort.objects.filter(pk=cohort_id).select_related("program", "organizer").first()
+        return sum(close(cohort=cohort)) if cohort is not None else 0
+
+
+@shared_task
+def close_ended_cohorts() -> int:
+    """Hourly: cohorts whose last day has passed get their completion rule applied."""
+    from .completion import ended_cohorts
+
+    due = ended_cohorts()
+    for cohort_id, organizer_id in due:
+        close_ended_cohort.delay(cohort_id, organizer_id)
+    return len(due)

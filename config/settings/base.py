@@ -238,6 +238,10 @@ PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default="http://127.0.0.1:8000")
 # few minutes; check-ins after a cohort ends every hour (rounds are created once per due date).
 CELERY_BEAT_SCHEDULE["sessions-sweep-reminders"] = {"task": "sessions_app.tasks.sweep_session_reminders", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["sessions-sweep-checkins"] = {"task": "sessions_app.tasks.sweep_checkins", "schedule": 3600.0}
+# Cohorts whose last day passed: the completion rule is applied, everyone hears the outcome.
+CELERY_BEAT_SCHEDULE["sessions-close-ended-cohorts"] = {
+    "task": "sessions_app.tasks.close_ended_cohorts", "schedule": 3600.0,
+}
 
 # Billing: overdue-invoice reminders once a day (deduplicated per order and week).
 CELERY_BEAT_SCHEDULE["billing-overdue-reminders"] = {"task": "billing.tasks.send_overdue_reminders", "schedule": 86400.0}
