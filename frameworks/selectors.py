@@ -216,8 +216,6 @@ class ItemRow:
     spread: list[dict] = field(default_factory=list)  # [{"label", "value", "count"}]
     consensus: ConsensusRating | None = None
     suggested: int | None = None
-    rating_error: str = ""
-    consensus_error: str = ""
 
 
 def assessment_grid(assessment: Assessment, user) -> list[dict]:

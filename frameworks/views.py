@@ -23,7 +23,17 @@ from .forms import (
     SupportLogForm,
     SupportRequestForm,
 )
-from .models import Action, Assessment, AssessmentPoint, Framework, FrameworkVersion, Goal, SupportRequest, Workplan
+from .models import (
+    Action,
+    Assessment,
+    AssessmentPoint,
+    Framework,
+    FrameworkVersion,
+    Goal,
+    Item,
+    SupportRequest,
+    Workplan,
+)
 from .services import FrameworkError
 
 # --- Public framework pages ------------------------------------------------------------------------
@@ -130,21 +140,13 @@ def assessment_detail(request, organizer_slug: str, assessment_id: int):
     return render(request, "frameworks/assessment.html", _assessment_context(request, assessment))
 
 
-def _item_row(request, assessment, item_id: int):
-    for area in selectors.assessment_grid(assessment, request.user):
-        for row in area["rows"]:
-            if row.item.id == item_id:
-                return row
-    raise Http404
-
-
 def _save_item(request, organizer_slug: str, assessment_id: int, item_id: int, *, consensus: bool):
     assessment = _assessment_or_404(request, assessment_id)
     if not selectors.is_respondent(request.user, assessment):
         raise Http404
-    row = _item_row(request, assessment, item_id)
+    item = get_object_or_404(Item, id=item_id, area__version_id=assessment.version_id)
     form_class = ConsensusForm if consensus else RatingForm
-    form = form_class(request.POST, version=assessment.version, item=row.item)
+    form = form_class(request.POST, version=assessment.version, item=item)
     error = None
     if form.is_valid():
         try:
@@ -159,17 +161,10 @@ def _save_item(request, organizer_slug: str, assessment_id: int, item_id: int, *
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)
     if request.htmx:
-        assessment.refresh_from_db()
-        context = _assessment_context(request, assessment)
-        row = next(r for a in context["grid"] for r in a["rows"] if r.item.id == item_id)
-        if error:  # show what they typed with the reason it was not saved
-            if consensus:
-                row.consensus_form, row.consensus_error = form, error
-            else:
-                row.rating_form, row.rating_error = form, error
-        return render(request, "frameworks/_item.html",
-                      {**context, "row": row, "saved": None if error else ("consensus" if consensus else "rating")},
-                      status=400 if error else 200)
+        # Saved in place: only the item's status line changes, so focus stays where the person is.
+        # (200 either way: htmx does not swap error responses, and the reason must be read out.)
+        return render(request, "frameworks/_saved.html", {
+            "error": error, "what": "Agreed rating saved" if consensus else "Saved"})
     if error:
         messages.error(request, error)
     else:
