@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from billing import views as billing_views
+from api.views import api as api_v1
 from organizers import views as organizer_views
 
 
@@ -20,6 +21,7 @@ tenant_patterns = [
     path("library/", include("library.urls")),
     path("billing/", include("billing.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
     path("community/", include("community.urls")),
     path("", include("frameworks.urls")),
 ]
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", organizer_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("me/", include("cohorts.me_urls")),

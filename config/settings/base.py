@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "library",
     "billing",
     "reports",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
+    "api",
     "workplace",
     "community",
     "frameworks",
@@ -104,6 +106,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Read API (api/): requests per token, and per address without one.
+PRAXIS_API_RATES = {
+    "anon": env("PRAXIS_API_RATE_ANON", default="60/min"),
+    "token": env("PRAXIS_API_RATE_TOKEN", default="600/min"),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

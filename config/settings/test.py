@@ -24,3 +24,5 @@ STORAGES = {
 ACCOUNT_RATE_LIMITS = False
 # The anonymous page cache (core/page_cache.py) is off in tests; its own tests switch it on.
 PRAXIS_PAGE_CACHE_SECONDS = 0
+# The API's rate limits are tested on purpose (tests/api); elsewhere the isolation walk calls it a lot.
+PRAXIS_API_RATES = {"anon": "100000/min", "token": "100000/min"}
