@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cohorts.models import Cohort, Enrollment, Team
 from organizers.roles import Capability
+from reports.charts import grouped_bar_chart
 
 from .models import (
     NOT_APPLICABLE,
@@ -250,7 +251,7 @@ def missing_consensus(assessment: Assessment) -> int:
 
 def _score(values: list[int]) -> float | None:
     rated = [v for v in values if v != NOT_APPLICABLE]
-    return round(float(mean(rated)), 2) if rated else None
+    return round(float(mean(rated)), 1) if rated else None
 
 
 def results(assessment: Assessment) -> list[dict]:
@@ -298,33 +299,9 @@ def comparison(assessments: list[Assessment]) -> dict:
     areas = [{"title": title, "scores": scores} for title, scores in by_title.items()]
     items = [{"area": area, "statement": statement, "labels": labels} for (area, statement), labels in item_rows.items()]
     return {"columns": columns, "areas": areas, "items": items, "max_level": max_level,
-            "chart": bar_chart(areas, [c["label"] for c in columns], max_level=max_level)}
-
-
-BAR_COLOURS = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c", "#495057"]
-
-
-def bar_chart(areas: list[dict], series: list[str], *, max_level: int) -> dict:
-    """Geometry of a horizontal grouped bar chart, drawn as SVG by the template (no script, no CDN)."""
-    label_width, plot_width, bar_height, gap = 260, 360, 16, 14
-    group_height = bar_height * max(1, len(series)) + gap
-    bars, labels = [], []
-    for row_index, area in enumerate(areas):
-        top = 10 + row_index * group_height
-        labels.append({"x": label_width - 8, "y": top + (bar_height * len(series)) / 2 + 4, "text": area["title"]})
-        for s_index, score in enumerate(area["scores"]):
-            width = 0 if score is None else round(plot_width * score / max_level, 1)
-            bars.append({"x": label_width, "y": top + s_index * bar_height, "width": width, "height": bar_height - 2,
-                         "colour": BAR_COLOURS[s_index % len(BAR_COLOURS)], "score": score,
-                         "series": series[s_index], "area": area["title"],
-                         "text_x": label_width + width + 4, "text_y": top + s_index * bar_height + bar_height - 4})
-    height = 20 + len(areas) * group_height + 20 * len(series)
-    ticks = [{"x": label_width + round(plot_width * n / max_level, 1), "n": n} for n in range(max_level + 1)]
-    legend = [{"y": 20 + len(areas) * group_height + 20 * i, "colour": BAR_COLOURS[i % len(BAR_COLOURS)],
-               "text": name} for i, name in enumerate(series)]
-    return {"width": label_width + plot_width + 60, "height": height, "bars": bars, "labels": labels,
-            "ticks": ticks, "legend": legend, "axis_y": 20 + len(areas) * group_height - gap,
-            "label_width": label_width}
+            "chart": grouped_bar_chart(title="Average agreed rating by area", max_value=max_level,
+                                       groups=[(a["title"], a["scores"]) for a in areas],
+                                       series=[c["label"] for c in columns])}
 
 
 def cohort_overview(cohort: Cohort) -> list[dict]:
@@ -356,7 +333,7 @@ def cohort_averages(point: AssessmentPoint, *, k: int) -> dict:
         for area in results(assessment):
             if area["score"] is not None:
                 per_area.setdefault(area["title"], []).append(area["score"])
-    return {title: {"n": len(scores), "mean": round(float(mean(scores)), 2) if len(scores) >= k else None}
+    return {title: {"n": len(scores), "mean": round(float(mean(scores)), 1) if len(scores) >= k else None}
             for title, scores in per_area.items()}
 
 

@@ -62,6 +62,45 @@ def bar_chart(*, title: str, points: list[Point], unit: str = "", max_value: flo
                   height=top * 2 + row * max(len(points), 1), body=mark_safe("".join(rows)) + axis)
 
 
+def grouped_bar_chart(*, title: str, groups: list[tuple[str, list[float | None]]], series: list[str],
+                      unit: str = "", max_value: float | None = None) -> SafeString:
+    """Horizontal bars in groups (e.g. areas), one bar per series (e.g. baseline, follow-up).
+
+    Each bar carries its value; series are told apart by a legend and by shades that
+    differ in lightness, not only in hue.
+    """
+    width, label_width, bar, gap, top = 640, 220, 18, 12, 8
+    scale_max = max_value or max((v or 0 for _, values in groups for v in values), default=0) or 1
+    bar_space = width - label_width - 70
+    group_h = bar * max(len(series), 1) + gap
+    marks = []
+    for g_index, (label, values) in enumerate(groups):
+        y0 = top + g_index * group_h
+        marks.append(format_html('<text class="praxis-chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                                 label_width - 8, _n(y0 + bar * len(series) / 2 + 4), _short(label, 32)))
+        for s_index, value in enumerate(values):
+            y = y0 + s_index * bar
+            length = 0 if value is None else max(1.0, bar_space * min(value, scale_max) / scale_max)
+            marks.append(format_html(
+                '<rect class="praxis-chart-bar praxis-chart-series-{s}" x="{x}" y="{y}" width="{w}" height="{h}">'
+                '</rect><text class="praxis-chart-value" x="{vx}" y="{ty}">{value}</text>',
+                s=s_index % 4, x=label_width, y=y + 1, w=_n(length), h=bar - 3, vx=_n(label_width + length + 6),
+                ty=_n(y + bar * 0.7), value=_value_text(value, unit),
+            ))
+    legend_y = top + group_h * max(len(groups), 1)
+    legend = format_html_join("", (
+        '<rect class="praxis-chart-bar praxis-chart-series-{}" x="{}" y="{}" width="12" height="12"></rect>'
+        '<text class="praxis-chart-label" x="{}" y="{}">{}</text>'
+    ), ((i % 4, label_width, legend_y + 18 * i, label_width + 18, legend_y + 18 * i + 11, name)
+        for i, name in enumerate(series)))
+    axis = format_html('<line class="praxis-chart-axis" x1="{x}" y1="{t}" x2="{x}" y2="{b}"></line>',
+                       x=label_width, t=top, b=legend_y - gap)
+    described = "; ".join(f"{label}, {name}: {_value_text(value, unit)}"
+                          for label, values in groups for name, value in zip(series, values))
+    return _frame(title=title, description=described or "No data.", width=width,
+                  height=legend_y + 18 * len(series) + top, body=mark_safe("".join(marks)) + legend + axis)
+
+
 def line_chart(*, title: str, points: list[Point], unit: str = "%", max_value: float = 100) -> SafeString:
     """Values over time, left to right in the given order; gaps where a value is None.
 

