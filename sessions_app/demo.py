@@ -113,7 +113,7 @@ def load_illinois(ctx) -> None:
         today = dt.date.today()
         next_thursday = today + dt.timedelta(days=(3 - today.weekday()) % 7 or 7)
         window, _ = OfficeHourWindow.objects.get_or_create(
-            organizer=organizer, title="Open office hours with Illinois Partners staff",
+            organizer=organizer, title="Open office hours",
             defaults={"host": host, "time_zone": "America/Chicago", "first_date": next_thursday,
                       "start_time": dt.time(12, 0), "slot_minutes": 20, "slots_per_window": 3,
                       "repeat_weekly_until": next_thursday + dt.timedelta(weeks=7), "program": cohort.program,
