@@ -8,8 +8,10 @@ inside Exists), so it is safe to call from any page of the organizer.
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
@@ -57,26 +59,29 @@ def visible_resources(*, organizer, user, staff: bool | None = None) -> QuerySet
         if not user.is_authenticated:
             return resources.filter(published, audience=Resource.Audience.PUBLIC)
 
+        # Every subquery below is uncorrelated (about the viewer, not the row), so
+        # PostgreSQL runs each once and probes a hash per row: a search matching
+        # 12,000 resources does not run four subqueries 12,000 times.
         mine = _participations(organizer=organizer, user=user)
         programs = Resource.audience_programs.through.objects.filter(
-            resource_id=OuterRef("pk"), program_id__in=mine.values("cohort__program_id")
-        )
+            program_id__in=mine.values("cohort__program_id")
+        ).values("resource_id")
         cohorts = Resource.audience_cohorts.through.objects.filter(
-            resource_id=OuterRef("pk"), cohort_id__in=mine.values("cohort_id")
-        )
+            cohort_id__in=mine.values("cohort_id")
+        ).values("resource_id")
         group_member = AffinityMembership.objects.filter(
-            organizer_id=organizer.id, person_id=user.id, group_id=OuterRef("audience_affinity_group_id")
-        )
+            organizer_id=organizer.id, person_id=user.id
+        ).values("group_id")
         group_facilitator = AffinityGroup.facilitators.through.objects.filter(
-            affinitygroup_id=OuterRef("audience_affinity_group_id"),
-            facilitator__organizer_id=organizer.id,
-            facilitator__user_id=user.id,
-        )
+            facilitator__organizer_id=organizer.id, facilitator__user_id=user.id,
+        ).values("affinitygroup_id")
         audience = (
             Q(audience=Resource.Audience.PUBLIC)
             | Q(audience=Resource.Audience.ENROLLED) & Exists(mine)
-            | Q(audience=Resource.Audience.PROGRAMS) & (Exists(programs) | Exists(cohorts))
-            | Q(audience=Resource.Audience.AFFINITY_GROUP) & (Exists(group_member) | Exists(group_facilitator))
+            | Q(audience=Resource.Audience.PROGRAMS) & (Q(pk__in=programs) | Q(pk__in=cohorts))
+            | Q(audience=Resource.Audience.AFFINITY_GROUP)
+            & (Q(audience_affinity_group_id__in=group_member)
+               | Q(audience_affinity_group_id__in=group_facilitator))
         )
         return resources.filter(published & audience | Q(contributor_id=user.id))
 
@@ -148,6 +153,25 @@ def browse_resources(*, organizer, user, filters: LibraryFilters, staff: bool | 
     else:
         order = SORTS.get(filters.sort, SORTS["newest"])[1]
     return resources.order_by(*order)
+
+
+class CappedPaginator(Paginator):
+    """Counts search matches only up to ``cap`` ("1,000+"): counting every match of a
+    common word costs more than finding the best twenty, and nobody pages that far."""
+
+    cap = 1000
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 def _search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:

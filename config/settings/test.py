@@ -12,6 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A real worker started by a test (tests/realworker.py) writes its mail to files instead.
 EMAIL_BACKEND = env("PRAXIS_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("PRAXIS_EMAIL_FILE_PATH", default="")
+# bench/fanout.py: SMTP to its dummy server on 127.0.0.1.
+EMAIL_HOST = env("PRAXIS_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("PRAXIS_EMAIL_PORT", default=25)
 # Tasks run inline in tests unless a test starts a real worker (tests/realworker.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("PRAXIS_CELERY_EAGER", default=True)
 CELERY_TASK_DEFAULT_QUEUE = env("PRAXIS_CELERY_QUEUE", default="celery")

@@ -134,3 +134,18 @@ def test_postgres_gin_index_exists(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'library_resource'")
         definitions = [row[0] for row in cursor.fetchall()]
     assert any("USING gin (search_vector)" in d for d in definitions), definitions
+
+
+def test_many_matches_are_counted_up_to_the_cap(organizer, client_for, monkeypatch):
+    from library.selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    for n in range(7):
+        make(organizer, title=f"Reparations handout {n}")
+    make(organizer, title="Unrelated")
+    client = client_for(None)
+    page = client.get(index(organizer), {"q": "reparations"}).content.decode()
+    assert "(5+)" in page and len(result_titles(client.get(index(organizer), {"q": "reparations"}))) == 5
+    assert "(8)" in client.get(index(organizer)).content.decode()  # browsing counts everything
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    assert "(7)" in client.get(index(organizer), {"q": "reparations"}).content.decode()
