@@ -35,6 +35,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("me/", include("cohorts.me_urls")),
     path("me/", include("reports.me_urls")),
+    path("me/", include("privacy.me_urls")),
     path("api/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("feeds/", include("sessions_app.feed_urls")),
     path("<slug:organizer_slug>/", include(tenant_patterns)),

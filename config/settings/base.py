@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reports",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "api",
+    "privacy",
     "workplace",
     "community",
     "frameworks",

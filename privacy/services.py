@@ -1,0 +1,159 @@
+"""A person's own data: everything Praxis holds about them, and erasing their account.
+
+The export follows every foreign key to the user in every installed model, so a table
+added later is included without touching this module; secrets (password and token
+hashes, TOTP secrets) are left out.
+
+Erasure keeps what organizers must keep (enrollments and attendance, so counts and
+rates stay true; orders and issued invoices) and removes who it was: the account
+becomes "Deleted person" with an address that cannot receive mail and no way to sign
+in; everything the person wrote or that only describes them is deleted or blanked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+ERASED_NAME = "Deleted person"
+ERASED_TEXT = "(erased at the person's request)"
+SECRET_FIELDS = ("password", "token_hash", "secret", "data", "key")
+# Tables that are the platform's machinery rather than the person's data.
+SKIPPED_EXPORT = {"admin.logentry", "django_celery_beat.clockedschedule"}
+
+
+@dataclass
+class Group:
+    label: str
+    key: str
+    rows: list[dict]
+
+
+def _user_foreign_keys(model) -> list[models.ForeignKey]:
+    user_label = settings.AUTH_USER_MODEL.lower()
+    return [
+        f for f in model._meta.fields
+        if f.is_relation and f.related_model is not None and f.related_model._meta.label_lower == user_label
+    ]
+
+
+def _row(obj) -> dict:
+    row = {}
+    for field in obj._meta.fields:
+        if field.name in SECRET_FIELDS or field.name.endswith("_hash"):
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
+        row[field.name] = value
+    return row
+
+
+def personal_data(user) -> list[Group]:
+    """Every row that points at this person, grouped by table (account first)."""
+    groups = [Group("Account", "account", [_row(user)])]
+    with scopes_disabled():
+        for model in apps.get_models():
+            if model._meta.label_lower in SKIPPED_EXPORT:
+                continue
+            fks = _user_foreign_keys(model)
+            if not fks:
+                continue
+            where = Q()
+            for fk in fks:
+                where |= Q(**{fk.name: user})
+            rows = [_row(obj) for obj in model._default_manager.filter(where).order_by("pk")]
+            if rows:
+                groups.append(Group(str(model._meta.verbose_name_plural).capitalize(), model._meta.label_lower, rows))
+    return groups
+
+
+def personal_data_json(user) -> str:
+    return json.dumps(
+        {"exported_at": timezone.now(), "tables": {g.key: g.rows for g in personal_data(user)}},
+        cls=DjangoJSONEncoder, indent=2, ensure_ascii=False,
+    )
+
+
+def erase_account(*, user, now: dt.datetime | None = None) -> None:
+    """Anonymise the account and erase what only describes the person (one transaction)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from applications.models import Application, DemographicResponse, TeamMember
+    from cohorts.models import AffinityMembership, Affiliation, CohortUserObjectPermission, ModuleDelegate
+    from notifications.models import OutboundMessage
+    from organizers.models import Membership
+    from reports.certificates import revoke_certificate
+    from reports.models import Certificate
+    from sessions_app.models import (
+        AssistanceRequest,
+        CalendarFeed,
+        CheckInResponse,
+        OfficeHourBooking,
+        SessionFeedback,
+    )
+
+    now = now or timezone.now()
+    name_values = {v for v in (user.full_name, user.preferred_name, user.email) if v}
+    with transaction.atomic(), scopes_disabled():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        for certificate in Certificate.objects.filter(enrollment__person=user):
+            revoke_certificate(certificate=certificate, reason="The person deleted their account", now=now)
+        DemographicResponse.objects.filter(application__applicant=user).delete()
+        TeamMember.objects.filter(email__iexact=user.email).update(full_name=ERASED_NAME, email="", title="")
+        Application.objects.filter(applicant=user).update(
+            answers={}, phone="", title="", leadership_description="", scholarship_note="", team_name="",
+        )
+        CheckInResponse.objects.filter(person=user).update(answers=[])
+        SessionFeedback.objects.filter(person=user).update(comment="")
+        AssistanceRequest.objects.filter(requester=user).update(description=ERASED_TEXT, preferred_times="",
+                                                                 answer="")
+        OfficeHourBooking.objects.filter(person=user).update(topic="")
+        for model in (Membership, Affiliation, AffinityMembership, CalendarFeed, CohortUserObjectPermission,
+                      ModuleDelegate, EmailAddress, Authenticator):
+            model.objects.filter(**{"user" if _has(model, "user") else "person": user}).delete()
+        OutboundMessage.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
+        _erase_in_other_apps(user, name_values)
+        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.full_name, user.preferred_name, user.pronouns = ERASED_NAME, "", ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+
+
+def _has(model, field: str) -> bool:
+    return any(f.name == field for f in model._meta.fields)
+
+
+def _erase_in_other_apps(user, name_values: set[str]) -> None:
+    """Apps that may not be installed everywhere: community posts, library bookmarks, billing copies."""
+    if apps.is_installed("library"):
+        from library.models import Bookmark
+
+        Bookmark.objects.filter(user=user).delete()
+    if apps.is_installed("community"):
+        from community.models import Post, SpaceMember, ThreadRead
+
+        Post.objects.filter(author=user).update(body=ERASED_TEXT, attachment="", attachment_name="")
+        ThreadRead.objects.filter(person=user).delete()
+        SpaceMember.objects.filter(person=user).delete()
+    if apps.is_installed("billing"):
+        from billing.models import Invoice, Order
+
+        # Orders and issued invoices stay (amounts, numbers); the person's name and address leave them.
+        Order.objects.filter(placed_by=user).update(billing_name=ERASED_NAME, billing_email="")
+        for invoice in Invoice.objects.filter(order__placed_by=user).only("id", "buyer"):
+            buyer = {k: (ERASED_NAME if isinstance(v, str) and v in name_values else v)
+                     for k, v in (invoice.buyer or {}).items()}
+            Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
