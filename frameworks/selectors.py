@@ -119,17 +119,17 @@ def can_see_team(user, access, team: Team) -> bool:
 
 
 def can_see_assessment(user, access, assessment: Assessment) -> bool:
+    """Its respondents, then whoever may see the team that took it (or the organization's team in that cohort)."""
     if not user.is_authenticated:
         return False
-    if access.is_staff or is_respondent(user, assessment) or _facilitates(user, assessment.cohort_id):
+    if is_respondent(user, assessment):
         return True
     team = assessment.team or (Team.objects.filter(cohort_id=assessment.cohort_id,
                                                    organization_id=assessment.organization_id).first()
                                if assessment.organization_id else None)
-    if team is None:
-        return False
-    supported = supported_team_ids(user, access)
-    return supported is not None and team.id in supported
+    if team is not None:
+        return can_see_team(user, access, team)
+    return access.is_staff or _facilitates(user, assessment.cohort_id)
 
 
 def can_see_organization(user, access, organization) -> bool:

@@ -101,6 +101,17 @@ def test_a_partner_sees_only_the_teams_that_asked_them(organizer, client_for, te
         support.refresh_from_db()
         assert support.status == "active"
     assert partner.post(_url("add_goal", organizer, workplan_id=arizona.id), {"title": "x"}).status_code == 404
+    # The same on the teams' self-assessments: the supported team's results, not the other's; no rating.
+    with scope(organizer=organizer.id):
+        theirs = services.start_assessment(point=w.point, user=w.alice)
+        other = services.start_assessment(point=w.point, user=teams["carol"])
+        item_id = theirs.version.areas.first().items.first().id
+    assert partner.get(_url("results", organizer, assessment_id=theirs.id)).status_code == 200
+    assert partner.get(_url("assessment", organizer, assessment_id=theirs.id)).status_code == 200
+    assert partner.post(_url("rate", organizer, assessment_id=theirs.id, item_id=item_id),
+                        {f"r{item_id}-value": "1"}).status_code == 404
+    for name in ("results", "assessment"):
+        assert partner.get(_url(name, organizer, assessment_id=other.id)).status_code == 404
     # Another partner's person cannot log on Child Trends' request.
     clasp_person = UserFactory()
     MembershipFactory(organizer=organizer, user=clasp_person, role=Role.PARTNER)
