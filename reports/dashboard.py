@@ -15,7 +15,7 @@ from sessions_app.models import AssistanceRequest
 from . import charts, hooks
 from .charts import Point
 from .sections import Link, Section, Table, plural, shown
-from .selectors import AWAITING_PAYMENT, DashboardNumbers, assistance_age_buckets, dashboard_numbers, percent
+from .selectors import DashboardNumbers, assistance_age_buckets, dashboard_numbers, percent
 
 RECENT_SESSIONS = 24  # the attendance chart shows the latest held sessions
 
@@ -51,16 +51,14 @@ PHASES = {"running": "Running", "upcoming": "Upcoming", "undated": "No dates yet
 
 def _seats(numbers: DashboardNumbers, report_link) -> Section:
     current = numbers.current
-    headers = ["Cohort", "Status", "Dates", "Capacity", "Seats taken", "Seats left", "Waitlist", "Offers open"]
-    if AWAITING_PAYMENT:
-        headers.append("Awaiting payment")
+    headers = ["Cohort", "Status", "Dates", "Capacity", "Seats taken", "Seats left", "Waitlist", "Offers open",
+               "Awaiting payment"]
     rows = []
     for entry in current:
         cohort = entry.cohort
         row = [report_link(cohort), PHASES[entry.phase], f"{day(cohort.starts_on)} – {day(cohort.ends_on)}",
-               shown(cohort.capacity), entry.seats_taken, shown(entry.seats_left), entry.waitlisted, entry.offered]
-        if AWAITING_PAYMENT:
-            row.append(entry.awaiting_payment)
+               shown(cohort.capacity), entry.seats_taken, shown(entry.seats_left), entry.waitlisted, entry.offered,
+               entry.awaiting_payment]
         rows.append(row)
     with_capacity = [e for e in current if e.cohort.capacity]
     taken = sum(e.seats_taken for e in with_capacity)
@@ -71,8 +69,7 @@ def _seats(numbers: DashboardNumbers, report_link) -> Section:
         f"{taken} of {capacity} seats are taken in cohorts with a seat limit; "
         f"{plural(sum(e.waitlisted for e in current), 'person', 'people')} on waitlists."
     )
-    if AWAITING_PAYMENT:
-        summary += f" {plural(sum(e.awaiting_payment for e in current), 'seat')} awaiting payment."
+    summary += f" {plural(sum(e.awaiting_payment for e in current), 'seat')} held awaiting payment."
     chart = charts.bar_chart(
         title="Seats taken as a share of capacity",
         points=[Point(str(r[0]), round(100 * e.seats_taken / e.cohort.capacity))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications import demographics
 from applications.models import Application, ApplicationCall, Review
 from cohorts.models import Cohort, Enrollment
+from core.timefmt import format_when
 from sessions_app.models import Attendance, CheckInRound
 
 from .cohort_report import cohort_report
@@ -31,7 +32,8 @@ class Export:
 
 
 def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """Sortable, in the viewer's zone, the zone named (core.timefmt)."""
+    return format_when(value, None, fmt="%Y-%m-%d %H:%M")
 
 
 def registrations(cohort: Cohort) -> Export:

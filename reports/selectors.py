@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from applications.models import Application
@@ -30,8 +30,6 @@ from sessions_app.selectors import COUNTED_KINDS
 ENDED_WITHIN = dt.timedelta(days=400)
 PARTICIPATING = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)
 DEFAULT_COMPLETION_MIN = CohortSessionSettings._meta.get_field("completion_min_attendance").default
-# The lifecycle issue adds this status; the dashboard shows the column once it exists.
-AWAITING_PAYMENT = getattr(Enrollment.Status, "AWAITING_PAYMENT", None)
 OPEN_ASSISTANCE = (AssistanceRequest.Status.OPEN, AssistanceRequest.Status.ASSIGNED)
 AGE_BUCKETS = ((7, "Under a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (None, "Over 4 weeks"))
 
@@ -131,8 +129,6 @@ def counted_sessions(cohorts: QuerySet[Cohort], *, now: dt.datetime) -> QuerySet
 
 
 def _status_count(status) -> Count:
-    if status is None:  # a status this version does not have yet
-        return Value(0, output_field=IntegerField())
     return Count("enrollments", filter=Q(enrollments__status=status))
 
 
@@ -146,7 +142,7 @@ def dashboard_numbers(organizer, *, now: dt.datetime | None = None) -> Dashboard
             seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
             waitlisted=_status_count(Enrollment.Status.WAITLISTED),
             offered=_status_count(Enrollment.Status.OFFERED),
-            awaiting=_status_count(AWAITING_PAYMENT),
+            awaiting=_status_count(Enrollment.Status.AWAITING_PAYMENT),
             participants=Count("enrollments", filter=Q(enrollments__status__in=PARTICIPATING)),
             completed=_status_count(Enrollment.Status.COMPLETED),
             completion_min=F("session_settings__completion_min_attendance"),

@@ -1,7 +1,8 @@
 """A small, demo-like organizer whose dashboard numbers are known by hand.
 
 Running cohort "Series A" (capacity 10, started 30 days ago):
-  enrollments: ana, ben, cat, dev confirmed, eve completed; 2 waitlisted, 1 offered, 1 cancelled.
+  enrollments: ana, ben, cat, dev confirmed, eve completed; 2 waitlisted, 1 offered, 1 awaiting payment,
+  1 cancelled.
   held sessions (training): s1 (21 days ago), s2 (14 days ago), s3 (7 days ago);
   an affinity-group session and a future session do not count.
   s1: ana P, ben P, cat P, dev P, eve A  -> 4 of 5 = 80%
@@ -86,7 +87,7 @@ def build(organizer) -> Scenario:
                           team=team if name in ("ana", "ben") else None,
                           status=Enrollment.Status.COMPLETED if name == "eve" else Enrollment.Status.CONFIRMED)
     for status in (Enrollment.Status.WAITLISTED, Enrollment.Status.WAITLISTED, Enrollment.Status.OFFERED,
-                   Enrollment.Status.CANCELLED):
+                   Enrollment.Status.AWAITING_PAYMENT, Enrollment.Status.CANCELLED):
         EnrollmentFactory(cohort=running, status=status)
     s1 = held_session(running, days_ago=21, title="Race and Power")
     s2 = held_session(running, days_ago=14, title="Structural Racism")

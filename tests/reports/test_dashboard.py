@@ -35,8 +35,9 @@ def test_numbers_match_the_fixture(organizer):
     running, ended, upcoming = by_title["Series A"], by_title["Series B"], by_title["Series C"]
 
     assert (running.phase, ended.phase, upcoming.phase) == ("running", "ended", "upcoming")
-    # Seats: 4 confirmed + 1 completed + 1 offer hold a seat; the waitlist and the cancelled one do not.
-    assert (running.seats_taken, running.seats_left, running.waitlisted, running.offered) == (6, 4, 2, 1)
+    # Seats: 4 confirmed + 1 completed + 1 offer + 1 awaiting payment hold a seat; waitlist and cancelled do not.
+    assert (running.seats_taken, running.seats_left, running.waitlisted, running.offered) == (7, 3, 2, 1)
+    assert running.awaiting_payment == 1
     assert [e.cohort.title for e in numbers.current] == ["Series A", "Series C"]
 
     assert numbers.applications[known.upcoming.application_call.id] == {"submitted": 3, "offered": 1, "draft": 1}
@@ -70,9 +71,10 @@ def test_page_shows_tables_charts_and_summaries(organizer, staff_user, client_fo
     # Every chart is an accessible image with the numbers in its description, next to a table.
     assert html.count('role="img"') == html.count("<svg") == 7
     seats = sections["seats"]
-    assert seats.tables[0].rows[0][4:8] == [6, "4", 2, 1]
-    assert "1 cohort running" in seats.summary and "6 of 30 seats are taken" in seats.summary
-    assert "Series A: 60%" in str(seats.chart)  # 6 of 10 seats
+    assert seats.tables[0].rows[0][4:9] == [7, "3", 2, 1, 1]
+    assert "1 cohort running" in seats.summary and "7 of 30 seats are taken" in seats.summary
+    assert "1 seat held awaiting payment" in seats.summary
+    assert "Series A: 70%" in str(seats.chart)  # 7 of 10 seats
     attendance = sections["attendance"]
     assert [row[-1] for row in attendance.tables[0].rows] == ["75%", "80%", "75%", "—"]
     assert "Across the latest 4 sessions held, 77% of the people marked attended" in attendance.summary
