@@ -31,3 +31,15 @@ def bare_order(cohort, *, gross="100.00", buyer=None, method=Order.Method.INVOIC
         OrderLine.objects.create(organizer=cohort.organizer, order=order, kind=OrderLine.Kind.SEAT,
                                  description="Registration", unit_price=Decimal(gross), amount=Decimal(gross))
     return order
+
+
+def scholarship_request(cohort, *, gross="200.00", statement="Between jobs this year."):
+    """A pending scholarship request on a fresh order of `gross`."""
+    from billing.models import ScholarshipRequest
+
+    order = bare_order(cohort, gross=gross)
+    with scopes_disabled():
+        return ScholarshipRequest.objects.create(
+            organizer=cohort.organizer, cohort=cohort, order=order, person=order.placed_by, statement=statement,
+            amount_requested=Decimal(gross),
+        )

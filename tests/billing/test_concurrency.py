@@ -19,7 +19,7 @@ from billing import services
 from billing.models import DiscountCode, Invoice, Order, ScholarshipRequest
 from tests.factories import OrganizerFactory, UserFactory
 
-from .helpers import bare_order, priced_cohort
+from .helpers import bare_order, priced_cohort, scholarship_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -96,14 +96,7 @@ def test_a_code_with_five_uses_redeemed_by_thirty_orders_at_once(lock):
 def test_twenty_staff_approving_at_once_never_exceed_three_places(lock):
     organizer = OrganizerFactory()
     cohort = priced_cohort(organizer, scholarship_places=3, scholarship_budget=Decimal("1000.00"))
-    requests = []
-    with scopes_disabled():
-        for _ in range(20):
-            order = bare_order(cohort, gross="200.00")
-            requests.append(ScholarshipRequest.objects.create(
-                organizer=organizer, cohort=cohort, order=order, person=order.placed_by, statement="Between jobs.",
-                amount_requested=Decimal("200.00"),
-            ))
+    requests = [scholarship_request(cohort) for _ in range(20)]
     staff = UserFactory()
 
     def approve(request):
@@ -124,14 +117,7 @@ def test_twenty_staff_approving_at_once_never_exceed_three_places(lock):
 def test_the_amount_budget_is_kept_too():
     organizer = OrganizerFactory()
     cohort = priced_cohort(organizer, scholarship_budget=Decimal("250.00"))
-    with scopes_disabled():
-        requests = []
-        for _ in range(10):
-            order = bare_order(cohort, gross="200.00")
-            requests.append(ScholarshipRequest.objects.create(
-                organizer=organizer, cohort=cohort, order=order, person=order.placed_by, statement="Student.",
-                amount_requested=Decimal("200.00"),
-            ))
+    requests = [scholarship_request(cohort) for _ in range(10)]
     staff = UserFactory()
     errors = all_at_once(organizer.id, [
         (lambda r=r: services.decide_scholarship(request=r, amount=Decimal("100.00"), by=staff)) for r in requests

@@ -16,7 +16,7 @@ from billing import bank, services, stripe_gateway
 from billing.models import BankImport, Invoice, IssuedInvoiceError, Order, Payment, StripeEvent
 from notifications.models import OutboundMessage
 from organizers.roles import Role
-from tests.factories import OrganizerFactory, UserFactory, member
+from tests.factories import UserFactory, member
 
 from .fake_stripe import WEBHOOK_SECRET, sign
 from .helpers import bare_order, priced_cohort

@@ -17,7 +17,7 @@ from notifications.models import OutboundMessage
 from organizers.roles import Role
 from tests.factories import member
 
-from .helpers import bare_order, priced_cohort
+from .helpers import bare_order, priced_cohort, scholarship_request
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +80,8 @@ def test_the_export_lists_invoices_credit_notes_and_payments_with_formulas_neutr
 def test_staff_decide_a_scholarship_from_the_queue_and_the_person_is_told(organizer, client_for,
                                                                           django_capture_on_commit_callbacks):
     cohort = priced_cohort(organizer, scholarship_places=1)
-    order = bare_order(cohort, gross="200.00")
-    with scopes_disabled():
-        request = ScholarshipRequest.objects.create(organizer=organizer, cohort=cohort, order=order,
-                                                    person=order.placed_by, statement="Between jobs this year.",
-                                                    amount_requested=Decimal("200.00"))
+    request = scholarship_request(cohort)
+    order = request.order
     client = client_for(member(organizer, Role.STAFF))
     queue = client.get(reverse("billing:scholarships", kwargs={"organizer_slug": organizer.slug})).content.decode()
     assert order.placed_by.display_name in queue

@@ -3,8 +3,7 @@
 from django_scopes import scopes_disabled
 
 from billing import services
-from billing.models import ScholarshipRequest
-from tests.billing.helpers import bare_order, priced_cohort
+from tests.billing.helpers import bare_order, priced_cohort, scholarship_request
 from tests.factories import EnrollmentFactory, OrganizationFactory
 
 from . import no_arguments, sample
@@ -34,13 +33,7 @@ def _checkout(organizer):
 
 @sample("billing:scholarship_decide")
 def _scholarship(organizer):
-    order = bare_order(priced_cohort(organizer, scholarship_places=2))
-    with scopes_disabled():
-        request = ScholarshipRequest.objects.create(
-            organizer=organizer, cohort=order.cohort, order=order, person=order.placed_by, statement="Student.",
-            amount_requested=order.gross,
-        )
-    return {"request_id": request.pk}
+    return {"request_id": scholarship_request(priced_cohort(organizer, scholarship_places=2)).pk}
 
 
 @sample("billing:group_invoice")
