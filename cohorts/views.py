@@ -126,7 +126,9 @@ def _registered(request, enrollment: Enrollment):
         messages.success(request, f"You are registered for {enrollment.cohort}. A confirmation is on its way by email.")
     elif enrollment.status == Enrollment.Status.AWAITING_PAYMENT:
         messages.success(request, f"A seat in {enrollment.cohort} is held for you until it is paid; "
-                                  "the email on its way says how and by when.")
+                                  "choose who pays and how.")
+        return redirect("billing:checkout", organizer_slug=enrollment.cohort.organizer.slug,
+                        enrollment_id=enrollment.pk)
     else:
         messages.info(request, f"{enrollment.cohort} is full: you are on the waitlist. We will email you if a seat frees up.")
     return redirect("me:enrollment", enrollment_id=enrollment.pk)
@@ -189,10 +191,12 @@ def offer(request, enrollment_id: int):
         else:
             with scope(organizer=enrollment.organizer_id):
                 try:
-                    service(enrollment=enrollment, by=request.user)
+                    enrollment = service(enrollment=enrollment, by=request.user)
                 except lifecycle.LifecycleError as exc:
                     error = exc.message
                 else:
+                    if action == "accept" and enrollment.status == Enrollment.Status.AWAITING_PAYMENT:
+                        return _registered(request, enrollment)
                     if action == "accept":
                         messages.success(request, f"Your seat in {enrollment.cohort} is confirmed.")
                     else:
