@@ -30,11 +30,8 @@ from organizers.selectors import is_staff_at
 
 from .models import Post, Report, Space, SpaceMember, Thread, ThreadRead
 
-# Statuses that make someone part of a cohort (confirmed, completed): the lifecycle's
-# definition once it exists on the model, the same two statuses until then.
-PARTICIPATING = getattr(
-    Enrollment, "PARTICIPATING", (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)
-)
+# Statuses that make someone part of a cohort (confirmed, completed): the lifecycle's definition.
+PARTICIPATING = Enrollment.PARTICIPATING
 FACILITATE_CODENAME = "facilitate_cohort"
 K = Space.Kind
 

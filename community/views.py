@@ -107,6 +107,9 @@ def join(request, organizer_slug: str, space_id: int):
 @organizer_view(login=True)
 def leave(request, organizer_slug: str, space_id: int):
     access = _access(request, space_id)
+    joined = access.settings is not None and (access.settings.joined_at or access.settings.invited_at)
+    if not joined:
+        raise Http404  # a cohort's people belong to its space as long as they take part
     services.leave(space=access.space, person=request.user)
     messages.success(request, f"You left {access.space.title}.")
     return redirect("community:index", organizer_slug=organizer_slug)

@@ -85,12 +85,8 @@ def text_file(name="notes.txt", content=b"Our agreements, in plain text.\n"):
 
 
 def cancel(enrollment):
-    """Cancel through the cohort's own service (the lifecycle module once it exists)."""
-    with scope(organizer=enrollment.organizer_id):
-        try:
-            from cohorts import lifecycle
-        except ImportError:
-            from cohorts.services import cancel_enrollment
+    """Cancel through the enrollment lifecycle, the only writer of Enrollment.status."""
+    from cohorts import lifecycle
 
-            return cancel_enrollment(enrollment=enrollment)
+    with scope(organizer=enrollment.organizer_id):
         return lifecycle.cancel(enrollment=enrollment, by=None)

@@ -107,3 +107,13 @@ def test_joining_needs_a_cohort_of_the_program(world, client_for):
     alumnus = world.people["alumnus (not joined)"]
     response = client_for(alumnus).post(url)
     assert response.status_code == 302 and access(community, alumnus) is not None
+
+
+def test_leaving_a_community_of_practice(world, client_for):
+    community, cohort_space = world.spaces["program"], world.spaces["cohort"]
+    alumnus = world.people["alumnus (joined)"]
+    client = client_for(alumnus)
+    slug = world.organizer.slug
+    assert client.post(reverse("community:leave", kwargs={"organizer_slug": slug, "space_id": cohort_space.pk})).status_code == 404
+    assert client.post(reverse("community:leave", kwargs={"organizer_slug": slug, "space_id": community.pk})).status_code == 302
+    assert access(community, alumnus) is None and access(cohort_space, alumnus) is not None
