@@ -24,11 +24,16 @@ def page(live_server):
         context = browser.new_context(base_url=live_server.url)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # The Content-Security-Policy is enforced: anything it blocks fails the test.
+        blocked = []
+        page.on("console", lambda msg: blocked.append(f"{page.url}: {msg.text}")
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
         try:
             yield page
         finally:
             context.close()
             browser.close()
+        assert not blocked, "blocked by the Content-Security-Policy:\n" + "\n".join(blocked)
 
 
 def sign_in(page, email: str, password: str = "pw-for-tests-only") -> None:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_htmx",
     "django_celery_beat",
+    "csp",
     # Praxis, from the foundation outwards.
     "core",
     "accounts",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Anonymous organizer pages from the cache, before sessions and auth (core/page_cache.py).
     "core.page_cache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -261,3 +264,23 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Community: each organizer's daily digest of new posts, swept hourly, sent once per local day.
 CELERY_BEAT_SCHEDULE["community-sweep-digests"] = {"task": "community.tasks.sweep_digests", "schedule": 3600.0}
+
+# Content-Security-Policy, enforced: scripts only from our own static files (Bootstrap,
+# htmx, static/praxis/praxis.js; no inline script or event attributes), styles from our
+# files plus <style> elements carrying the request's nonce (the organizer's brand colour),
+# images from us or data: URIs (Bootstrap's icons, the two-factor QR code).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

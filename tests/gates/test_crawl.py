@@ -3,7 +3,8 @@
 In process (Django's test client), GET only. From the start pages each viewer follows
 every same-origin link (URLs that change state on GET are not followed: see SKIP) and
 every HTML page must answer without a server error, with exactly one <h1>, a <title>
-without markup, no naive UTC time on personal pages, and, under /<organizer>/, links
+without markup, a strict Content-Security-Policy header and nothing inline it would
+block, no naive UTC time on personal pages, and, under /<organizer>/, links
 only within that organizer (or to an organizer's landing page). The admin is not
 crawled (Django's own pages; tests/foundation covers its scoping and bad input).
 Each URL pattern is visited a few times per viewer (MAX_PER_PATTERN), which keeps the
@@ -42,10 +43,18 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links, self.h1, self.title, self._in_title, self._skip = [], 0, [], False, 0
-        self.text = []
+        self.text, self.inline = [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        # Content-Security-Policy: nothing inline that the policy would block.
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in ("application/json", "application/ld+json"):
+            self.inline.append("an inline <script>")
+        if tag == "style" and not attrs.get("nonce"):
+            self.inline.append("a <style> without the nonce")
+        handlers = [name for name in attrs if name.startswith("on")]
+        if handlers or "style" in attrs:
+            self.inline.append(f"<{tag} {' '.join(handlers) or 'style'}=...>")
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         elif tag == "h1":
@@ -101,9 +110,15 @@ def crawl(client: Client, *, who: str, member_slugs: set[str], all_slugs: set[st
             continue
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
+        policy = response.get("Content-Security-Policy", "")
+        script_src = re.search(r"script-src ([^;]*)", policy)
+        if not script_src or "unsafe" in script_src[1] or "'self'" not in script_src[1]:
+            problems.append(f"{who}: {url} is served without a strict Content-Security-Policy: {policy!r}")
         html = response.content.decode()
         parser = Page()
         parser.feed(html)
+        if parser.inline:
+            problems.append(f"{who}: {url} has inline code the policy blocks: {sorted(set(parser.inline))}")
         if parser.h1 != 1:
             problems.append(f"{who}: {url} has {parser.h1} h1")
         raw_title = re.search(r"<title>(.*?)</title>", html, re.S | re.I)
