@@ -53,7 +53,7 @@ def test_registrations_and_attendance_match_the_cohort(organizer, staff_user, cl
     assert rows[0][:6] == ["Person", "Email", "Organization", "Team", "Role", "Status"]
     statuses = sorted(row[5] for row in rows[1:])
     assert statuses == sorted(["Confirmed"] * 4 + ["Completed", "Waitlisted", "Waitlisted", "Offered a seat",
-                                                   "Cancelled"])
+                                                   "Seat held until payment", "Cancelled"])
     sheet = read_xlsx(client.get(cohort_url(known.running, "attendance", "xlsx")))
     header, body = sheet[0], {row[0]: row for row in sheet[1:]}
     assert [h.split(" (")[0] for h in header[5:8]] == ["Race and Power", "Structural Racism", "Leading Change"]
