@@ -308,6 +308,9 @@ def partos(ctx, person_for, now) -> None:
     cohort = _cohort(organizer, "dei-learning-trajectory", "2024")
     if cohort is None:
         return
+    if cohort.starts_on:  # the 2024 trajectory's call ran before it started, not around today
+        before = dt.datetime.combine(cohort.starts_on - dt.timedelta(days=20), dt.time(12), tzinfo=dt.UTC)
+        now = min(now, before)
     call = _call(
         cohort, opens_at=now - dt.timedelta(days=60), deadline=now - dt.timedelta(days=5), ask_demographics=True,
         ask_role=True, member_priority=25.0, seats=20, reviewers_see_demographics=False,

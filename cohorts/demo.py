@@ -58,12 +58,20 @@ def _facilitator(organizer, name: str, **fields) -> Facilitator:
 
 
 def load(ctx) -> None:
+    # Dates that must be true on the day the demo is loaded are computed from today;
+    # the seeds' own history (Illinois' October 2024 series, Partos' 2024 trajectory) stays.
     today = dt.date.today()
     _illinois(ctx, today)
-    _alliance(ctx)
+    _alliance(ctx, today)
     _cjc(ctx)
-    _north_sound(ctx)
+    _north_sound(ctx, today)
     _partos(ctx)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 # ---------------------------------------------------------------- 000 Illinois Partners
@@ -212,7 +220,7 @@ ALLIANCE_PARTNERS = [
 ALLIANCE_STATES = ["Arizona", "Colorado", "Iowa", "North Carolina", "Pennsylvania", "Washington", "Wisconsin"]
 
 
-def _alliance(ctx) -> None:
+def _alliance(ctx, today: dt.date) -> None:
     organizer = ctx.organizers["alliance"]
     tz = "America/New_York"
     annie = _facilitator(organizer, "Annie McKay", bio="Annie McKay leads the community — organizing sessions, "
@@ -246,9 +254,11 @@ def _alliance(ctx) -> None:
         PlanningPartner.objects.update_or_create(
             program=program, name=name, defaults={"organizer": organizer, "focus_area": focus, "order": order}
         )
+    # The first cohort is half-way through its six months: sessions this month and next.
+    first_day = _months_before(today, 3)
     cohort = _cohort(
         program, "cohort-1", title="First cohort",
-        starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 2, 28), time_zone=tz, capacity=24,
+        starts_on=first_day, ends_on=_months_before(first_day, -6) - dt.timedelta(days=1), time_zone=tz, capacity=24,
         enrollment_mode=Cohort.EnrollmentMode.APPLICATION, is_free=True, cost_summary="Free for Alliance state grantees.",
         commitment="Six months", is_team_cohort=True, team_size_min=3, team_size_max=3,
         team_requires_executive_director=True, per_organization_limit=3,
@@ -279,7 +289,8 @@ def _alliance(ctx) -> None:
             Enrollment.objects.update_or_create(
                 cohort=cohort, person=person,
                 defaults={"organizer": organizer, "organization": organization, "team": team, "role": role,
-                          "status": Enrollment.Status.CONFIRMED, "confirmed_at": _at(dt.date(2024, 8, 15), tz)},
+                          "status": Enrollment.Status.CONFIRMED,
+                          "confirmed_at": _at(first_day - dt.timedelta(days=15), tz)},
             )
 
 
@@ -325,7 +336,7 @@ Practice in having brave, curious, thoughtful, and constructive conversations (e
 Increased capacity to recognize emergent issues that may be subverting, derailing, or detouring efforts to move toward organizational equity"""
 
 
-def _north_sound(ctx) -> None:
+def _north_sound(ctx, today: dt.date) -> None:
     organizer = ctx.organizers["northsound"]
     tz = "America/Los_Angeles"
     gibbs = _facilitator(organizer, "David Gibbs", is_guest=True, bio="Co-facilitator of the Equity in Leadership community of practice.")
@@ -358,9 +369,11 @@ def _north_sound(ctx) -> None:
         outcomes=NORTH_SOUND_OUTCOMES,
     )
     program.facilitators.set([gibbs, bailey])
+    # Its call is open now (applications demo); the cohort starts after selection.
+    starts = _months_before(today, -3)
     _cohort(
-        program, "first-cohort-2024", title="First cohort, early 2024",
-        starts_on=dt.date(2024, 2, 1), ends_on=dt.date(2024, 12, 15), time_zone=tz, capacity=15,
+        program, "first-cohort-2024", title="First cohort",
+        starts_on=starts, ends_on=_months_before(starts, -10) + dt.timedelta(days=14), time_zone=tz, capacity=15,
         enrollment_mode=Cohort.EnrollmentMode.APPLICATION, is_free=True, cost_summary="No cost to North Sound ACH partners.",
         contact_name="Dr. Clarice Bailey (www.drcbailey.com)", contact_email="equity@northsoundach.example",
     )

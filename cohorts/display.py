@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ApplicationCall
-from organizers.templatetags.praxis import local_time
+from core.timefmt import format_when
 
 from . import selectors, services
 from .models import Cohort, Program
@@ -45,22 +45,28 @@ def _application_call(cohort: Cohort) -> ApplicationCall | None:
                            deadline=cohort.call_deadline, open_for_applications=cohort.call_is_open_for_applications)
 
 
+def _under_way(cohort: Cohort, today: date) -> bool:
+    return bool(cohort.starts_on and cohort.starts_on <= today and not (cohort.ends_on and cohort.ends_on < today))
+
+
 def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
     """(short label for the catalog, sentence for the program page) of an application-mode cohort."""
     if cohort.registration_closed:
         return "applications closed", services.registration_problem(cohort, now=now) or ""
     call = _application_call(cohort)
+    if (call is None or not call.is_open(now)) and _under_way(cohort, timezone.localdate(now)):
+        return "in progress", "This cohort is under way; its participants were selected." + services.contact_line(cohort)
     if call is None:
         return "by application", "Applications are not open yet." + services.contact_line(cohort)
     if not call.open_for_applications and not (call.deadline and now > call.deadline):
         return "by application", "Applications are not open yet." + services.contact_line(cohort)
     if call.is_open(now):
-        closes = f" Applications close {local_time(call.deadline)}." if call.deadline else ""
+        closes = f" Applications close {format_when(call.deadline, cohort.time_zone)}." if call.deadline else ""
         return "applications open", "Participants are selected from the applications received." + closes
     if call.opens_at and now < call.opens_at:
-        return "applications open soon", f"Applications open {local_time(call.opens_at)}."
+        return "applications open soon", f"Applications open {format_when(call.opens_at, cohort.time_zone)}."
     return "applications closed", (
-        f"Applications closed {local_time(call.deadline)}." if call.deadline else "Applications are closed."
+        f"Applications closed {format_when(call.deadline, cohort.time_zone)}." if call.deadline else "Applications are closed."
     ) + services.contact_line(cohort)
 
 
@@ -76,6 +82,8 @@ def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now:
         return "registration closed"
     if cohort.ends_on and cohort.ends_on < today:
         return "ended"
+    if _under_way(cohort, today):
+        return "in progress"
     if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
         return _application_state(cohort, now)[0]
     if cohort.enrollment_mode == Cohort.EnrollmentMode.INVITATION:

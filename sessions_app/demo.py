@@ -13,6 +13,7 @@ from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment
 
 from . import services
 from .models import (
+    Attendance,
     CheckInResponse,
     CheckInRound,
     CohortSessionSettings,
@@ -106,6 +107,8 @@ def load_illinois(ctx) -> None:
                         video_url="https://meet.example/illinois-partners-training")
     _grant_demo_facilitator(ctx, "illinois", cohort)
     _enroll_demo_participant(ctx, cohort)
+    _completed_with_attendance(cohort, ctx.users.get("participant@praxis.example"))
+    _illinois_next_series(cohort.program, modules)
 
     host = ctx.users.get("staff@illinois.example")
     if host is not None:
@@ -120,6 +123,31 @@ def load_illinois(ctx) -> None:
                       "video_url": "https://meet.example/illinois-office-hours"},
         )
         services.publish_office_hours(window=window)
+
+
+def _completed_with_attendance(cohort, person) -> None:
+    """The inaugural series is over: the demo participant attended every session and completed it."""
+    if person is None or cohort.ends_on is None or cohort.ends_on >= dt.date.today():
+        return
+    for session in Session.objects.filter(cohort=cohort, affinity_group__isnull=True):
+        Attendance.objects.get_or_create(session=session, person=person,
+                                         defaults={"organizer_id": cohort.organizer_id, "status": "present"})
+    Enrollment.objects.filter(cohort=cohort, person=person, status=Enrollment.Status.CONFIRMED).update(
+        status=Enrollment.Status.COMPLETED,
+        completed_at=dt.datetime.combine(cohort.ends_on, dt.time(23), tzinfo=dt.timezone.utc))
+
+
+def _illinois_next_series(program, modules) -> None:
+    """The upcoming fee-based series meets on four Tuesdays from its start, 10:00 Chicago time."""
+    cohort = Cohort.objects.filter(program=program, slug="next-series").first()
+    if cohort is None or cohort.starts_on is None:
+        return
+    starts = _series(cohort, first_date=cohort.starts_on, start_time=dt.time(10, 0), frequency="weekly",
+                     count=4, weekday=1)
+    for (title, description), starts_at in zip(ILLINOIS_TRAININGS, starts):
+        _upsert_session(cohort, title=title, starts_at=starts_at, minutes=150, kind=Session.Kind.TRAINING,
+                        module=modules.get(title), description=description,
+                        video_url="https://meet.example/illinois-partners-training")
 
 
 def load_partos(ctx) -> None:

@@ -40,9 +40,12 @@ def test_demo_sessions_follow_the_seeds_and_reloading_changes_nothing():
         assert AffinityGroup.objects.filter(organizer__slug="partos").count() == 2
         assert Session.objects.filter(organizer__slug="partos", kind="affinity").count() == 2
 
+        # The Alliance's first cohort is half-way through its six months whenever the demo is loaded:
+        # monthly sessions on the first Wednesday, some held, this month's or next month's still to come.
         alliance = Session.objects.filter(cohort__program__slug="operationalizing-equity").order_by("starts_at")
-        assert len(alliance) == 6 and alliance[0].starts_at.date() == dt.date(2024, 9, 4)
+        today = dt.date.today()
+        assert len(alliance) == 6 and alliance[0].starts_at.date().weekday() == 2
+        assert alliance[0].starts_at.date() < today < alliance[5].starts_at.date()
         assert CohortSessionSettings.objects.get(organizer__slug="alliance-for-early-success").checkin_months == "1, 3, 6, 12"
-        rounds = CheckInRound.objects.filter(organizer__slug="alliance-for-early-success")
-        assert sorted(r.months_after for r in rounds) == [1, 3, 6, 12]
-        assert all(0 < r.responses.count() < 21 for r in rounds)
+        # Check-in rounds after the cohort's end are not due yet (sessions_app.demo makes none).
+        assert not CheckInRound.objects.filter(organizer__slug="alliance-for-early-success", months_after__in=[1, 3, 12]).exists()

@@ -1,0 +1,91 @@
+"""The demo is true on the day it is loaded: catalog labels, program pages and calls agree.
+
+load_demo builds its dates from the day it runs, so this test loads it with the clock
+set to several days (time-machine) and checks every demo cohort each time.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from applications.models import Application, ApplicationCall
+from cohorts.models import Cohort, Program
+from organizers.models import Organizer
+from sessions_app.models import OfficeHourSlot, Session
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATION_OPEN = ("open for registration", "seats left", "seat left", "full — waitlist open")
+
+
+def _catalog_statuses(client, organizer) -> dict[tuple[str, str], str]:
+    statuses = {}
+    url = reverse("cohorts:catalog", kwargs={"organizer_slug": organizer.slug})
+    for card in client.get(url).context["cards"]:
+        for line in card["lines"]:
+            title, _, status = line.rpartition(" · ")
+            statuses[(card["title"], title.split(":")[0])] = status
+    return statuses
+
+
+def _check_demo(client) -> None:
+    now, today = timezone.now(), timezone.localdate()
+    with scopes_disabled():
+        organizers = list(Organizer.objects.filter(is_published=True))
+    for organizer in organizers:
+        statuses = _catalog_statuses(client, organizer)
+        with scope(organizer=organizer.id):
+            cohorts = list(Cohort.objects.filter(is_published=True, program__status=Program.Status.PUBLISHED)
+                           .select_related("program"))
+            calls = {c.cohort_id: c for c in ApplicationCall.objects.filter(cohort__in=cohorts)}
+        pages = {}
+        for cohort in cohorts:
+            program = cohort.program
+            if program.slug not in pages:
+                response = client.get(reverse("cohorts:program_detail", kwargs={
+                    "organizer_slug": organizer.slug, "program_slug": program.slug}))
+                pages[program.slug] = {row["cohort"].pk: row for row in response.context["rows"]}
+            row = pages[program.slug][cohort.pk]
+            status = statuses[(program.title, cohort.title)]
+            call = calls.get(cohort.pk)
+            call_open = call is not None and call.is_open(now)
+            where = f"{organizer.slug}/{program.slug}/{cohort.slug} on {today}: {status!r}"
+            ended = bool(cohort.ends_on and cohort.ends_on < today)
+            started = bool(cohort.starts_on and cohort.starts_on <= today)
+            assert (status == "ended") == (ended and not cohort.registration_closed), where
+            if ended or status == "in progress":
+                assert not call_open and not row["join_url"] and not row["apply_url"], where
+            if status == "in progress":
+                assert started and not ended, where
+            assert (status == "applications open") == call_open, where
+            assert bool(row["apply_url"]) == call_open, where
+            if call_open:
+                assert not started, where  # people apply for a cohort that has not begun
+                with scopes_disabled():
+                    assert Application.objects.filter(call=call).exists(), where
+            assert bool(row["join_url"]) == status.endswith(REGISTRATION_OPEN), where
+            if not row["join_url"] and not row["apply_url"]:
+                assert row["registration_problem"], where  # the page says why one cannot join
+    with scopes_disabled():
+        # Every organizer with sessions has something coming up, and office hours can be booked.
+        for slug in ("illinois-partners", "alliance-for-early-success"):
+            assert Session.objects.filter(organizer__slug=slug, starts_at__gt=now).exists(), slug
+        assert OfficeHourSlot.objects.filter(starts_at__gt=now).exists()
+        north_sound = ApplicationCall.objects.get(cohort__program__slug="equity-in-leadership")
+        assert north_sound.is_open(now)
+
+
+@pytest.mark.parametrize("day", [None, "2025-01-20", "2031-10-26"])
+def test_every_demo_cohort_reads_the_same_in_the_catalog_the_program_page_and_its_call(client, day):
+    if day is None:
+        call_command("load_demo", verbosity=0)
+        _check_demo(client)
+        return
+    with time_machine.travel(dt.datetime.fromisoformat(f"{day}T16:00:00+00:00"), tick=False):
+        call_command("load_demo", verbosity=0)
+        _check_demo(client)
