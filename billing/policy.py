@@ -4,7 +4,8 @@ When a seat would be confirmed in a cohort that is not free, the lifecycle asks
 `payment_deadline` how long to hold it as "awaiting payment". A cohort without a
 price (or priced at nothing) answers None: the seat is confirmed as before. The
 first hold is the short card-checkout hold; choosing an invoice or asking for a
-scholarship at checkout extends it (`extend_payment_hold`).
+scholarship at checkout extends it (`extend_payment_hold`). A transition listener
+cancels (and credits) an open order once every seat it pays for is released.
 """
 
 from __future__ import annotations
@@ -28,4 +29,7 @@ def register() -> None:
         from cohorts import lifecycle
     except ImportError:  # the lifecycle module is not there yet: seats are confirmed as before
         return
+    from .services import on_enrollment_transition
+
     lifecycle.set_payment_policy(payment_deadline)
+    lifecycle.add_transition_listener(on_enrollment_transition)

@@ -70,7 +70,6 @@ def outstanding(organizer, *, today: dt.date) -> list[Outstanding]:
     """Open orders with money owed, and every order paid too much (overpayments to refund)."""
     orders = (
         Order.objects.filter(organizer=organizer)
-        .exclude(status=Order.Status.CANCELLED)
         .select_related("cohort__program", "sponsor")
         .annotate(paid_sum=Sum("payments__amount"))
         .order_by("due_on", "id")
@@ -78,7 +77,7 @@ def outstanding(organizer, *, today: dt.date) -> list[Outstanding]:
     rows = []
     for order in orders:
         paid = order.paid_sum or ZERO
-        owed = order.gross - paid
+        owed = (ZERO if order.status == Order.Status.CANCELLED else order.gross) - paid
         if owed == ZERO:
             continue
         overdue = owed > 0 and order.due_on is not None and order.due_on < today

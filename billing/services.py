@@ -358,6 +358,22 @@ def cancel_order(*, order: Order, by, reason: str = "", now: dt.datetime | None 
     return order
 
 
+def on_enrollment_transition(*, enrollment, from_status, to_status, by, now, reason) -> None:
+    """Lifecycle listener: when the last seat an open order pays for is released (an unpaid
+    hold lapsed, the person cancelled), the order is cancelled and its invoice credited,
+    so nobody is reminded to pay for a seat they no longer have. A payment arriving later
+    shows as an overpayment to refund."""
+    if to_status != Enrollment.Status.CANCELLED:
+        return
+    for order in Order.objects.filter(enrollments=enrollment, status=Order.Status.OPEN):
+        if order.enrollments.exclude(status=Enrollment.Status.CANCELLED).exists():
+            continue
+        order.status = Order.Status.CANCELLED
+        order.save(update_fields=["status"])
+        for invoice in order.invoices.filter(kind=Invoice.Kind.INVOICE, credit_notes__isnull=True):
+            issue_credit_note(invoice=invoice, amount=invoice.gross, reason=f"Seat released ({reason})", now=now)
+
+
 # ---------------------------------------------------------------- invoices
 
 

@@ -255,3 +255,32 @@ def test_a_team_cohort_priced_per_team_is_invoiced_once_for_the_team(organizer, 
     response = client_for(colleague).get(reverse("billing:checkout", kwargs={
         "organizer_slug": organizer.slug, "enrollment_id": other.pk}), follow=True)
     assert "Your registration is billed to Arizona Early Childhood" in response.content.decode()
+
+
+def test_a_lapsed_hold_cancels_its_order_and_credits_the_invoice_and_a_late_payment_is_an_overpayment(
+    cohort, client_for
+):
+    person = UserFactory()
+    client = client_for(person)
+    register(client, cohort)
+    with scopes_disabled():
+        enrollment = Enrollment.objects.get(cohort=cohort, person=person)
+    client.post(reverse("billing:checkout", kwargs={"organizer_slug": cohort.organizer.slug,
+                                                    "enrollment_id": enrollment.pk}),
+                {"payer": "me", "method": "invoice", "billing_name": "Pat Doe", "billing_email": person.email})
+    with scope(organizer=cohort.organizer_id):
+        enrollment.refresh_from_db()
+        assert lifecycle.lapse_payment_hold(enrollment_id=enrollment.pk,
+                                            now=enrollment.payment_due_at + dt.timedelta(minutes=1))
+        order = Order.objects.get(cohort=cohort)
+        assert order.status == Order.Status.CANCELLED
+        note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+        assert note.credits.order == order and note.gross == Decimal("-400.00")
+        services.record_payment(order=order, amount=Decimal("400.00"), method=Payment.Method.BANK_TRANSFER)
+        from billing import selectors
+
+        assert selectors.balance(order) == Decimal("-400.00")  # to refund
+        listed = selectors.outstanding(cohort.organizer, today=timezone.localdate())
+        assert [(row.order, row.balance) for row in listed] == [(order, Decimal("-400.00"))]
+        enrollment.refresh_from_db()
+    assert enrollment.status == Status.CANCELLED
