@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 ERASED_NAME = "Deleted person"
-ERASED_TEXT = "(erased at the person's request)"
+ERASED_TEXT = "(erased)"
 SECRET_FIELDS = ("password", "token_hash", "secret", "data", "key")
 # Tables that are the platform's machinery rather than the person's data.
 SKIPPED_EXPORT = {"admin.logentry", "django_celery_beat.clockedschedule"}
@@ -157,3 +157,45 @@ def _erase_in_other_apps(user, name_values: set[str]) -> None:
             buyer = {k: (ERASED_NAME if isinstance(v, str) and v in name_values else v)
                      for k, v in (invoice.buyer or {}).items()}
             Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
+
+
+def cohorts_due_for_retention(*, today: dt.date):
+    """(cohort, organizer) pairs past their organizer's retention period and not erased yet (all organizers)."""
+    from dateutil.relativedelta import relativedelta
+
+    from cohorts.models import Cohort
+
+    from .models import ErasedCohort, RetentionSettings
+
+    due = []
+    with scopes_disabled():
+        erased = ErasedCohort.objects.values("cohort_id")
+        for policy in RetentionSettings.objects.filter(months_after_cohort_end__isnull=False):
+            cutoff = today - relativedelta(months=policy.months_after_cohort_end)
+            due += list(Cohort.objects.filter(organizer_id=policy.organizer_id, ends_on__lt=cutoff)
+                        .exclude(id__in=erased).values_list("id", "organizer_id"))
+    return due
+
+
+def erase_cohort_details(*, cohort_id: int, now: dt.datetime | None = None) -> bool:
+    """Erase what participants wrote or gave about themselves in one cohort; once per cohort."""
+    from applications.models import Application, DemographicResponse, TeamMember
+    from cohorts.models import Cohort
+    from sessions_app.models import AssistanceRequest, CheckInResponse, SessionFeedback
+
+    from .models import ErasedCohort
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().get(pk=cohort_id)
+        if ErasedCohort.objects.filter(cohort=cohort).exists():
+            return False
+        applications = Application.objects.filter(call__cohort=cohort)
+        DemographicResponse.objects.filter(application__in=applications).delete()
+        TeamMember.objects.filter(application__in=applications).update(email="", title="")
+        applications.update(answers={}, phone="", leadership_description="", scholarship_note="")
+        CheckInResponse.objects.filter(round__cohort=cohort).update(answers=[])
+        SessionFeedback.objects.filter(session__cohort=cohort).update(comment="")
+        AssistanceRequest.objects.filter(cohort=cohort).update(description=ERASED_TEXT, preferred_times="", answer="")
+        ErasedCohort.objects.create(organizer_id=cohort.organizer_id, cohort=cohort, erased_at=now)
+    return True
