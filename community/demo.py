@@ -143,15 +143,17 @@ def load_north_sound(ctx) -> None:
 
         grant_facilitation(cohort=cohort, user=facilitator)
     started = dt.datetime(2024, 2, 1, 17, tzinfo=dt.timezone.utc)
+    # The cohort's seats are the application demo's to fill (15 of 15 left until selection),
+    # so these leaders from the planning group are in the space by staff invitation.
+    staff = ctx.users.get("staff@northsound.example")
     leaders = {}
     for email, name in [("leader.james@northsound.example", "Mara James"),
                         ("leader.olsen@northsound.example", "Erik Olsen"),
                         ("leader.tsosie@northsound.example", "Renée Tsosie")]:
         person = _person(ctx, email, name)
         leaders[name] = person
-        _enroll(cohort, person, Enrollment.Status.CONFIRMED, started)
         _profile(space, person, in_directory=True, organization="North Sound partner organization",
-                 guidelines_accepted_at=started)
+                 guidelines_accepted_at=started, invited_at=started, invited_by=staff)
     _thread(space, facilitator or leaders["Mara James"], "Between sessions: one structural change you are trying",
             "Share one policy or practice you are changing this month, and what is getting in the way.", [
                 (leaders["Erik Olsen"], "Rewriting our supervision guide so equity goals are part of every check-in."),
