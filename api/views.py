@@ -182,12 +182,33 @@ def list_library(request, organizer_slug: str):
 # --- With an organizer token ----------------------------------------------------------------------
 
 
-class EnrollmentOut(Schema):
-    id: int
-    cohort_id: int
+class PersonRow(Schema):
+    """A row about one person (an enrollment, an attendance mark, an application) and their organization."""
+
     person_name: str
     person_email: str
     organization: str | None
+
+    @staticmethod
+    def _person(obj):
+        return obj.applicant if isinstance(obj, Application) else obj.person
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return PersonRow._person(obj).display_name
+
+    @staticmethod
+    def resolve_person_email(obj) -> str:
+        return PersonRow._person(obj).email
+
+    @staticmethod
+    def resolve_organization(obj) -> str | None:
+        return obj.organization.name if obj.organization_id else None
+
+
+class EnrollmentOut(PersonRow):
+    id: int
+    cohort_id: int
     team: str | None
     role: str
     status: str
@@ -197,56 +218,26 @@ class EnrollmentOut(Schema):
     cancelled_at: dt.datetime | None
 
     @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.display_name
-
-    @staticmethod
-    def resolve_person_email(obj) -> str:
-        return obj.person.email
-
-    @staticmethod
-    def resolve_organization(obj) -> str | None:
-        return obj.organization.name if obj.organization_id else None
-
-    @staticmethod
     def resolve_team(obj) -> str | None:
         return str(obj.team) if obj.team_id else None
 
 
-class AttendanceOut(Schema):
+class AttendanceOut(PersonRow):
     id: int
     session_id: int
     cohort_id: int
-    person_name: str
-    person_email: str
-    organization: str | None
     status: str
 
     @staticmethod
     def resolve_cohort_id(obj) -> int:
         return obj.session.cohort_id
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.display_name
 
-    @staticmethod
-    def resolve_person_email(obj) -> str:
-        return obj.person.email
-
-    @staticmethod
-    def resolve_organization(obj) -> str | None:
-        return obj.organization.name if obj.organization_id else None
-
-
-class ApplicationOut(Schema):
+class ApplicationOut(PersonRow):
     id: int
     reference: str
     call_id: int
     cohort_id: int
-    applicant_name: str
-    applicant_email: str
-    organization: str | None
     title: str
     status: str
     submitted_at: dt.datetime | None
@@ -255,18 +246,6 @@ class ApplicationOut(Schema):
     @staticmethod
     def resolve_cohort_id(obj) -> int:
         return obj.call.cohort_id
-
-    @staticmethod
-    def resolve_applicant_name(obj) -> str:
-        return obj.applicant.display_name
-
-    @staticmethod
-    def resolve_applicant_email(obj) -> str:
-        return obj.applicant.email
-
-    @staticmethod
-    def resolve_organization(obj) -> str | None:
-        return obj.organization.name if obj.organization_id else None
 
 
 @api.get("/{organizer_slug}/enrollments", response=list[EnrollmentOut], tags=[PRIVATE], auth=OrganizerToken())

@@ -72,7 +72,7 @@ def test_private_endpoints_need_this_organizers_token(organizer, two):
         response = get(path, token=ours["token"])
         assert response.status_code == 200
         body = response.json()
-        names = [item.get("person_name") or item.get("applicant_name") for item in body["items"]]
+        names = [item["person_name"] for item in body["items"]]
         assert names == expected[name] and body["count"] == 1
         assert "Theirs" not in response.content.decode()
 
