@@ -482,6 +482,11 @@ class Offer(models.Model):
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
     run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="offers")
+    # The seat itself: an OFFERED enrollment (cohorts/lifecycle.py) holds it until it is
+    # answered or expires; this row records the application's side and follows it.
+    enrollment = models.ForeignKey(
+        "cohorts.Enrollment", null=True, blank=True, on_delete=models.SET_NULL, related_name="application_offers"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

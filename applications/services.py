@@ -16,12 +16,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Affiliation, Enrollment, Organization, Team
+from cohorts import lifecycle
+from cohorts.models import Affiliation, Enrollment, Organization
 from core.timefmt import format_when
 from core.urls import absolute_url
 from notifications.services import notify
 from organizers.selectors import person_zone
-from sessions_app.schedule import schedule_parts
 
 from . import selection as engine
 from .engine_input import build_problem, lead_reference
@@ -262,28 +262,36 @@ def team_member_from_token(token: str, organizer) -> TeamMember | None:
 
 
 def confirm_team_member(*, member: TeamMember) -> None:
+    """A named member confirms through their signed link; their account is created on the
+    way if they have none (the address is theirs: the link reached it)."""
     with transaction.atomic():
         if TeamMember.objects.filter(pk=member.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now()):
+            account_for(member)
             audit(call=member.application.call, action="team_member_confirmed", application=member.application,
                   member=member.pk)
 
 
+def account_for(member: TeamMember):
+    """The account of a team member, by email (any case), created if missing."""
+    users = get_user_model().objects
+    return users.filter(email__iexact=member.email).first() or users.create_user(
+        email=member.email, full_name=member.full_name
+    )
+
+
 def withdraw_application(*, application: Application, by) -> None:
+    """The applicant withdraws; an open offer is declined through the lifecycle, which refills the seat."""
     with transaction.atomic():
+        lifecycle.locked_cohort(application.call.cohort_id)  # the lifecycle's lock first, as every seat change
         app = Application.objects.select_for_update().get(pk=application.pk)
         if app.status in (Application.Status.WITHDRAWN, Application.Status.ACCEPTED, Application.Status.DECLINED):
             raise ValidationError(f"This application is {app.get_status_display().lower()}; it cannot be withdrawn.")
-        had_offer = app.status == Application.Status.OFFERED
         app.status = Application.Status.WITHDRAWN
         app.withdrawn_at = timezone.now()
         app.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        if had_offer:
-            Offer.objects.filter(application=app, status=Offer.Status.PENDING).update(
-                status=Offer.Status.DECLINED, responded_at=timezone.now()
-            )
         audit(call=app.call, action="withdrawn", actor=by, application=app)
-        if had_offer:
-            _refill_after_commit(app.call)
+        for offer in app.offers.filter(status=Offer.Status.PENDING, enrollment__isnull=False):
+            lifecycle.decline_offer(enrollment=offer.enrollment, by=by)
 
 
 def delete_own_demographics(*, application: Application, by) -> bool:
@@ -572,14 +580,29 @@ def confirm_run(*, run: SelectionRun, by) -> list[Offer]:
 
 
 def _make_offers(*, call: ApplicationCall, run: SelectionRun, references: list[str], by) -> list[Offer]:
+    """Offer seats to the selected: each offer is an OFFERED enrollment for the lead and the
+    team (the lifecycle holds the seats), with this application-side record linked to it."""
     leads = sorted({lead_reference(r) for r in references}, key=lambda r: int(r[1:]))
-    expires = timezone.now() + dt.timedelta(days=call.offer_days)
+    now = timezone.now()
+    expires = now + dt.timedelta(days=call.offer_days)
+    cohort = lifecycle.locked_cohort(call.cohort_id)  # cohort before applications, as the lifecycle does
     offers = []
     for ref in leads:
         app = Application.objects.select_for_update().get(pk=int(ref[1:]), call=call)
         if app.status not in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
             continue  # withdrew (or was already handled) since the run
-        offer = Offer.objects.create(organizer_id=call.organizer_id, application=app, run=run, expires_at=expires)
+        try:
+            enrollments = lifecycle.offer_seats(
+                cohort=cohort, lead=app.applicant, organization=app.organization, members=_selected_members(app),
+                team_name=app.team_name, lead_role=_lead_role(app), expires_at=expires, by=by, now=now,
+                reason="replacement from the call" if run.kind == SelectionRun.Kind.REPLACEMENT else "selected",
+                notify_people=False,
+            )
+        except lifecycle.LifecycleError as error:
+            audit(call=call, action="offer_not_sent", actor=by, run=run, application=app, reason=error.message)
+            continue
+        offer = Offer.objects.create(organizer_id=call.organizer_id, application=app, run=run, expires_at=expires,
+                                     enrollment=enrollments[0])
         app.status = Application.Status.OFFERED
         app.save(update_fields=["status", "updated_at"])
         notify(
@@ -596,6 +619,27 @@ def _make_offers(*, call: ApplicationCall, run: SelectionRun, references: list[s
         audit(call=call, action="offer_sent", actor=by, run=run, application=app, expires_at=expires.isoformat())
         offers.append(offer)
     return offers
+
+
+def _lead_role(app: Application) -> str:
+    team = app.call.cohort.is_team_cohort and app.organization_id
+    if app.is_executive_director:
+        return Enrollment.Role.EXECUTIVE_DIRECTOR
+    return Enrollment.Role.TEAM_LEAD if team else Enrollment.Role.PARTICIPANT
+
+
+def _selected_members(app: Application) -> list:
+    """The team's other members (they confirmed before the team could be selected)."""
+    if not (app.call.cohort.is_team_cohort and app.organization_id):
+        return []
+    return [
+        lifecycle.SelectedMember(
+            person=account_for(member),
+            role=Enrollment.Role.EXECUTIVE_DIRECTOR if member.role == TeamMember.Role.EXECUTIVE_DIRECTOR
+            else Enrollment.Role.PARTICIPANT,
+        )
+        for member in app.team_members.all()
+    ]
 
 
 def release_letters(*, call: ApplicationCall, by) -> int:
@@ -630,93 +674,89 @@ def release_letters(*, call: ApplicationCall, by) -> int:
 
 
 def accept_offer(*, offer: Offer, by) -> Enrollment:
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("application__call__cohort").get(pk=offer.pk)
-        app = offer.application
-        if offer.status != Offer.Status.PENDING or offer.expires_at <= timezone.now():
-            raise ValidationError("This offer is no longer open.")
-        now = timezone.now()
-        offer.status, offer.responded_at = Offer.Status.ACCEPTED, now
-        offer.save()
-        app.status = Application.Status.ACCEPTED
-        app.save(update_fields=["status", "updated_at"])
-        enrollment = _enroll(app, now)
-        audit(call=app.call, action="offer_accepted", actor=by, application=app, run=offer.run)
-        schedule, attachments = schedule_parts(app.call.cohort, app.applicant)
-        notify(
-            organizer=app.call.organizer, template="applications/offer_accepted", recipient=app.applicant,
-            dedupe_key=f"applications:accepted:offer={offer.pk}",
-            context={"cohort": str(app.call.cohort), "person_name": app.applicant.display_name, **schedule},
-            attachments=attachments,
-        )
-    return enrollment
-
-
-def _enroll(app: Application, now) -> Enrollment:
-    cohort = app.call.cohort
-    team = None
-    if cohort.is_team_cohort and app.organization_id:
-        team, _ = Team.objects.get_or_create(
-            cohort=cohort, organization=app.organization,
-            defaults={"organizer_id": app.organizer_id, "name": app.team_name},
-        )
-    lead_role = Enrollment.Role.EXECUTIVE_DIRECTOR if app.is_executive_director else (
-        Enrollment.Role.TEAM_LEAD if team else Enrollment.Role.PARTICIPANT
-    )
-    enrollment = _enrollment_for(cohort, app.applicant, app.organization, team, lead_role, now)
-    if team:
-        users = get_user_model().objects
-        for member in app.team_members.all():
-            person = users.filter(email__iexact=member.email).first() or users.create_user(
-                email=member.email, full_name=member.full_name
-            )
-            role = Enrollment.Role.EXECUTIVE_DIRECTOR if member.role == TeamMember.Role.EXECUTIVE_DIRECTOR else Enrollment.Role.PARTICIPANT
-            _enrollment_for(cohort, person, app.organization, team, role, now)
-    return enrollment
-
-
-def _enrollment_for(cohort, person, organization, team, role, now) -> Enrollment:
-    enrollment, _ = Enrollment.objects.update_or_create(
-        cohort=cohort, person=person, status__in=Enrollment.SEAT_HOLDING + (Enrollment.Status.WAITLISTED,),
-        defaults={"organizer_id": cohort.organizer_id, "organization": organization, "team": team, "role": role,
-                  "status": Enrollment.Status.CONFIRMED, "confirmed_at": now},
-    )
-    return enrollment
+    """The applicant accepts on the application page: the same lifecycle step as the
+    enrollment's offer page (the listener below keeps the application in step)."""
+    return _answer(offer, lifecycle.accept_offer, by=by)
 
 
 def decline_offer(*, offer: Offer, by) -> None:
-    _close_offer(offer=offer, status=Offer.Status.DECLINED, by=by)
+    _answer(offer, lifecycle.decline_offer, by=by)
 
 
-def _close_offer(*, offer: Offer, status: str, by=None) -> bool:
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("application__call").get(pk=offer.pk)
-        if offer.status != Offer.Status.PENDING:
-            if by is not None:
-                raise ValidationError("This offer is no longer open.")
-            return False
-        offer.status, offer.responded_at = status, timezone.now()
-        offer.save()
-        app = offer.application
-        app.status = Application.Status.DECLINED if status == Offer.Status.DECLINED else Application.Status.EXPIRED
+def _answer(offer: Offer, step, *, by) -> Enrollment:
+    offer = Offer.objects.select_related("enrollment").get(pk=offer.pk)
+    if offer.status != Offer.Status.PENDING or offer.enrollment is None:
+        raise ValidationError("This offer is no longer open.")
+    try:
+        return step(enrollment=offer.enrollment, by=by)
+    except lifecycle.LifecycleError as error:
+        raise ValidationError(error.message) from None
+
+
+# --- Keeping applications in step with their enrollments (hooks of cohorts/lifecycle.py) ------------
+
+
+def on_enrollment_transition(*, enrollment: Enrollment, from_status: str, to_status: str, by, now, reason: str) -> None:
+    """Called by the lifecycle after every transition, in its transaction (cohort locked).
+
+    An offer answered or expired closes the application's offer; an accepted applicant
+    who cancels is withdrawn. A lead's answer carries the team's offered seats with it.
+    """
+    if enrollment.cohort.enrollment_mode != enrollment.cohort.EnrollmentMode.APPLICATION or not from_status:
+        return
+    offer = (
+        Offer.objects.filter(enrollment=enrollment).select_related("application__call__organizer")
+        .order_by("-created_at").first()
+    )
+    if offer is None:
+        return
+    app = Application.objects.select_for_update().get(pk=offer.application_id)
+    call = offer.application.call
+    Status = Enrollment.Status
+    if from_status == Status.OFFERED and to_status in Enrollment.SEAT_HOLDING and offer.status == Offer.Status.PENDING:
+        _close(offer, app, Offer.Status.ACCEPTED, Application.Status.ACCEPTED, now=now)
+        audit(call=call, action="offer_accepted", actor=by, application=app, run=offer.run)
+        # The lifecycle's confirmation (with the schedule) is the one email about the seat.
+        for member in _team_offers(enrollment):
+            lifecycle.accept_offer(enrollment=member, by=by, now=now)
+    elif from_status == Status.OFFERED and to_status == Status.CANCELLED and offer.status == Offer.Status.PENDING:
+        expired = reason == lifecycle.OFFER_EXPIRED
+        _close(offer, app, Offer.Status.EXPIRED if expired else Offer.Status.DECLINED,
+               Application.Status.EXPIRED if expired else Application.Status.DECLINED, now=now)
+        audit(call=call, action=f"offer_{offer.status}", actor=by, application=app, run=offer.run)
+        for member in _team_offers(enrollment):
+            lifecycle.decline_offer(enrollment=member, by=by, now=now)
+    elif to_status == Status.CANCELLED and app.status == Application.Status.ACCEPTED:
+        app.status, app.withdrawn_at = Application.Status.WITHDRAWN, now
+        app.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        audit(call=call, action="withdrawn", actor=by, application=app, after="accepting the offer", reason=reason)
+
+
+def _close(offer: Offer, app: Application, offer_status: str, app_status: str, *, now) -> None:
+    offer.status, offer.responded_at = offer_status, now
+    offer.save(update_fields=["status", "responded_at"])
+    if app.status == Application.Status.OFFERED:  # a withdrawal already said what happened
+        app.status = app_status
         app.save(update_fields=["status", "updated_at"])
-        audit(call=app.call, action=f"offer_{status}", actor=by, application=app, run=offer.run)
-        if status == Offer.Status.EXPIRED:
-            notify(
-                organizer=app.call.organizer, template="applications/offer_expired", recipient=app.applicant,
-                dedupe_key=f"applications:expired:offer={offer.pk}", context={"cohort": str(app.call.cohort)},
-            )
-        _refill_after_commit(app.call)
-    return True
 
 
-def expire_offers(*, now=None) -> int:
-    """Close offers past their deadline; each closed offer triggers a replacement."""
-    now = now or timezone.now()
-    expired = 0
-    for offer in Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).only("pk"):
-        expired += _close_offer(offer=offer, status=Offer.Status.EXPIRED)
-    return expired
+def _team_offers(lead_enrollment: Enrollment) -> list[Enrollment]:
+    if lead_enrollment.team_id is None:
+        return []
+    return list(
+        Enrollment.objects.filter(team_id=lead_enrollment.team_id, status=Enrollment.Status.OFFERED)
+        .exclude(pk=lead_enrollment.pk)
+    )
+
+
+def on_vacancy(*, cohort, now) -> None:
+    """A seat freed in an application cohort: run the call's quota-keeping replacement
+    (after commit, on a worker); before a selection is confirmed there is nobody to offer."""
+    call = ApplicationCall.objects.filter(cohort_id=cohort.pk).first()
+    if call is None or not call.selection_confirmed_at:
+        lifecycle.offer_free_seats(cohort, now=now)
+        return
+    _refill_after_commit(call)
 
 
 def _refill_after_commit(call: ApplicationCall) -> None:

@@ -1,10 +1,12 @@
-"""Background work of the applications app: selection runs, offer expiry, retention."""
+"""Background work of the applications app: selection runs, replacements, retention.
+
+Offers expire with their enrollments (cohorts.tasks.expire_offers): one offer, one expiry task."""
 
 from celery import shared_task
 from django_scopes import scope, scopes_disabled
 
 from . import services
-from .models import ApplicationCall, Offer
+from .models import ApplicationCall
 
 
 @shared_task(acks_late=True)
@@ -28,18 +30,6 @@ def resume_stalled_runs() -> int:
     for run_id, organizer_id in stalled:
         execute_selection_run.delay(run_id, organizer_id)
     return len(stalled)
-
-
-@shared_task
-def expire_offers() -> int:
-    """Close offers past their deadline (each triggers a replacement); run by beat."""
-    with scopes_disabled():  # across organizers, filtered by status and deadline only
-        due = list(Offer.objects.filter(status=Offer.Status.PENDING).values_list("organizer_id", flat=True).distinct())
-    closed = 0
-    for organizer_id in due:
-        with scope(organizer=organizer_id):
-            closed += services.expire_offers()
-    return closed
 
 
 @shared_task

@@ -59,6 +59,9 @@ Status = Enrollment.Status
 UNLOCKED_RACE_WINDOW = 0.05
 LOCKING = True
 
+# The reason an expired offer's audit entry gives (listeners tell an expiry from a decline by it).
+OFFER_EXPIRED = "the offer expired"
+
 
 class LifecycleError(Exception):
     """A transition refused for a reason the person can act on; nothing was changed."""
@@ -629,7 +632,7 @@ def expire_offer(*, enrollment_id: int, now: datetime | None = None) -> bool:
         if enrollment.status != Status.OFFERED or not enrollment.offer_expires_at or enrollment.offer_expires_at > now:
             return False
         expired_at = enrollment.offer_expires_at
-        _move(enrollment, Status.CANCELLED, by=None, now=now, reason="the offer expired")
+        _move(enrollment, Status.CANCELLED, by=None, now=now, reason=OFFER_EXPIRED)
         _notify(enrollment, "offer_expired", key=f"offer_expired:{expired_at.isoformat()}")
         refill(cohort, now=now)
     return True

@@ -226,9 +226,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
 }
 
-# Applications: close expired offers (each triggers a replacement) and purge demographic
-# answers past their retention.
-CELERY_BEAT_SCHEDULE["applications-expire-offers"] = {"task": "applications.tasks.expire_offers", "schedule": 300.0}
+# Applications: resume stalled selection runs and purge demographic answers past their
+# retention. (Offers expire with their enrollments: cohorts-expire-offers below.)
 CELERY_BEAT_SCHEDULE["applications-resume-stalled-runs"] = {
     "task": "applications.tasks.resume_stalled_runs", "schedule": 300.0,
 }
