@@ -85,7 +85,8 @@ def pattern_of(path: str) -> str | None:
     return match.route or match.view_name
 
 
-def crawl(client: Client, *, who: str, member_slugs: set[str], all_slugs: set[str], deadline: float) -> tuple[list, int]:
+def crawl(client: Client, *, who: str, member_slugs: set[str], all_slugs: set[str], deadline: float,
+          on_page=None, max_per_pattern: int = MAX_PER_PATTERN) -> tuple[list, int]:
     problems, seen, per_pattern = [], set(), Counter()
     queue = ["/", "/me/programs/", *(f"/{slug}/" for slug in sorted(all_slugs))]
     visited = 0
@@ -100,7 +101,7 @@ def crawl(client: Client, *, who: str, member_slugs: set[str], all_slugs: set[st
             problems.append(f"{who}: {url} is linked but resolves to nothing")
             continue
         key = (pattern, bool(urlsplit(url).query))
-        if per_pattern[key] >= MAX_PER_PATTERN:
+        if per_pattern[key] >= max_per_pattern:
             continue
         per_pattern[key] += 1
         response = client.get(url)
@@ -115,6 +116,8 @@ def crawl(client: Client, *, who: str, member_slugs: set[str], all_slugs: set[st
         if not script_src or "unsafe" in script_src[1] or "'self'" not in script_src[1]:
             problems.append(f"{who}: {url} is served without a strict Content-Security-Policy: {policy!r}")
         html = response.content.decode()
+        if on_page is not None:
+            on_page(url, html)
         parser = Page()
         parser.feed(html)
         if parser.inline:
