@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from billing.models import Invoice, Order, Partnership, Payment, StripeEvent
 from cohorts.models import Enrollment, Program
 from tests.browser import assert_accessible, sign_in
-from tests.factories import OrganizationFactory, UserFactory
+from organizers.roles import Role
+from tests.factories import OrganizationFactory, UserFactory, member
 
 from .helpers import priced_cohort
 
@@ -94,3 +95,15 @@ def test_partner_leader_pays_by_card_and_an_unpaid_hold_goes_to_the_waitlist(pag
     with scopes_disabled():
         queued.refresh_from_db()
     assert queued.status == Status.AWAITING_PAYMENT
+
+    # Staff see the paid order and the outstanding hold on accessible pages.
+    page.context.clear_cookies()
+    sign_in(page, member(organizer, Role.STAFF).email)
+    page.goto(f"/{organizer.slug}/billing/staff/")
+    assert "Revenue and scholarships per cohort" in page.content()
+    assert_accessible(page)
+    page.goto(f"/{organizer.slug}/billing/staff/orders/{order.pk}/")
+    assert "Refund" in page.content()
+    assert_accessible(page)
+    page.goto(f"/{organizer.slug}/billing/staff/bank-import/")
+    assert_accessible(page)

@@ -219,3 +219,17 @@ def test_saving_a_price_in_the_admin_marks_the_cohort_paid(organizer, client_for
     with scopes_disabled():
         cohort.refresh_from_db()
     assert cohort.is_free is False
+
+
+def test_orders_and_invoices_are_read_only_in_the_admin(order, client_for):
+    with scope(organizer=order.organizer_id):
+        invoice = services.issue_invoice(order=order)
+    client = client_for(member(order.organizer, Role.STAFF))
+    listing = client.get("/admin/billing/order/").content.decode()
+    assert order.reference in listing and "Manage" in listing
+    client.post(f"/admin/billing/order/{order.pk}/change/", {"status": "paid"})
+    client.post(f"/admin/billing/invoice/{invoice.pk}/delete/", {"post": "yes"})
+    with scopes_disabled():
+        order.refresh_from_db()
+        assert order.status == Order.Status.OPEN and Invoice.objects.filter(pk=invoice.pk).exists()
+    assert client.get("/admin/billing/order/add/").status_code == 403
