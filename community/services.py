@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
-from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Value
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django_scopes import scopes_disabled
 
 from library.selectors import SEARCH_CONFIG
 from library.uploads import CheckedUpload
+from notifications.optout import OPT_OUT_MAX_AGE, ExpiredLink, opt_out_token, read_opt_out_token  # noqa: F401 (ExpiredLink: views)
 from notifications.services import notify
 from core.urls import absolute_url
 
@@ -32,7 +32,7 @@ from .models import DigestRound, ModerationEvent, Post, Report, Space, SpaceMemb
 A = ModerationEvent.Action
 N = SpaceMember.Notify
 UNSUBSCRIBE_SALT = "community.unsubscribe"
-UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)
+UNSUBSCRIBE_MAX_AGE = OPT_OUT_MAX_AGE
 EXCERPT_CHARS = 400
 
 
@@ -397,7 +397,7 @@ def _excerpt(text: str) -> str:
 
 
 def unsubscribe_token(*, space: Space, person) -> str:
-    return signing.dumps({"s": space.pk, "u": person.pk, "o": space.organizer_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return opt_out_token(salt=UNSUBSCRIBE_SALT, organizer_id=space.organizer_id, s=space.pk, u=person.pk)
 
 
 def unsubscribe_url(*, space: Space, person) -> str:
@@ -405,25 +405,11 @@ def unsubscribe_url(*, space: Space, person) -> str:
         "organizer_slug": space.organizer.slug, "token": unsubscribe_token(space=space, person=person)}))
 
 
-class ExpiredLink(Exception):
-    pass
-
-
 def read_unsubscribe_token(token: str, *, organizer_id: int) -> tuple[int, int] | None:
     """(space id, user id) from a valid token of this organizer; None for a forged or foreign one.
     Raises ExpiredLink for a genuine token older than UNSUBSCRIBE_MAX_AGE."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    except signing.SignatureExpired:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        if isinstance(data, dict) and data.get("o") == organizer_id:
-            raise ExpiredLink
-        return None
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("o") != organizer_id:
-        return None
-    return data.get("s"), data.get("u")
+    data = read_opt_out_token(token, salt=UNSUBSCRIBE_SALT, organizer_id=organizer_id, max_age=UNSUBSCRIBE_MAX_AGE)
+    return (data.get("s"), data.get("u")) if data else None
 
 
 def _optional(space: Space, person) -> dict:

@@ -11,7 +11,6 @@ import zoneinfo
 from dataclasses import dataclass
 
 from dateutil import rrule
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from cohorts import lifecycle
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
 from core.timefmt import relative_when, zone_label
 from core.urls import absolute_url
+from notifications.optout import OPT_OUT_MAX_AGE, ExpiredLink, opt_out_token, read_opt_out_token  # noqa: F401 (ExpiredLink: views)
 from notifications.services import notify
 from organizers.selectors import is_staff_at
 
@@ -501,33 +501,19 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
 
 
 UNSUBSCRIBE_SALT = "sessions.unsubscribe"
-UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)  # a link in an email older than this asks the person to sign in
-
-
-class ExpiredLink(Exception):
-    pass
+UNSUBSCRIBE_MAX_AGE = OPT_OUT_MAX_AGE  # a link in an email older than this asks the person to sign in
 
 
 def unsubscribe_url(*, organizer, user) -> str:
-    token = signing.dumps({"u": user.id, "o": organizer.id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    token = opt_out_token(salt=UNSUBSCRIBE_SALT, organizer_id=organizer.id, u=user.id)
     return absolute_url(reverse("sessions_app:unsubscribe", kwargs={"organizer_slug": organizer.slug, "token": token}))
 
 
 def read_unsubscribe_token(token: str, *, organizer_id: int) -> int | None:
     """The user id in a valid token of this organizer, else None.
     Raises ExpiredLink for a genuine token older than UNSUBSCRIBE_MAX_AGE."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    except signing.SignatureExpired:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        if isinstance(data, dict) and data.get("o") == organizer_id:
-            raise ExpiredLink
-        return None
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("o") != organizer_id:
-        return None
-    return data.get("u")
+    data = read_opt_out_token(token, salt=UNSUBSCRIBE_SALT, organizer_id=organizer_id, max_age=UNSUBSCRIBE_MAX_AGE)
+    return data.get("u") if data else None
 
 
 def set_optional_messages(*, user, opted_out: bool) -> None:
