@@ -1,12 +1,14 @@
 """The one way Praxis sends email: `notify()` writes an outbox row, a task sends it."""
 
 import base64
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import TemplateDoesNotExist, render_to_string
@@ -76,11 +78,43 @@ def _check_links(context: dict[str, Any]) -> None:
             raise ValueError(f"The link {key}={value!r} is relative; build it with core.urls.absolute_url().")
 
 
+_batching = threading.local()
+BATCH_SIZE = 200  # messages per batch task (one SMTP connection each)
+
+
 def enqueue_send(message: OutboundMessage) -> None:
     from .tasks import send_outbound_message
 
     message_id, organizer_id = message.id, message.organizer_id
+    pending = getattr(_batching, "ids", None)
+    if pending is not None:
+        pending.setdefault(organizer_id, []).append(message_id)
+        return
     transaction.on_commit(lambda: send_outbound_message.delay(message_id, organizer_id))
+
+
+@contextmanager
+def batched_sends():
+    """Inside, ``notify()`` collects its sends; on commit they go out as batch tasks of
+    BATCH_SIZE messages, each sent over one SMTP connection (a reminder round to
+    10,000 people is 50 tasks, not 10,000). Claiming stays per message, so a batch
+    and a single send (or the sweep) never both send one message."""
+    from .tasks import send_outbound_batch
+
+    outer = getattr(_batching, "ids", None)
+    if outer is not None:  # nested: the outer block sends
+        yield
+        return
+    _batching.ids = collected = {}
+    try:
+        yield
+    finally:
+        _batching.ids = None
+    for organizer_id, ids in collected.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start:start + BATCH_SIZE]
+            transaction.on_commit(lambda chunk=chunk, organizer_id=organizer_id:
+                                  send_outbound_batch.delay(chunk, organizer_id))
 
 
 def claim(message_id: int) -> OutboundMessage | None:
@@ -99,12 +133,43 @@ def claim(message_id: int) -> OutboundMessage | None:
     return OutboundMessage.objects.get(id=message_id) if won else None
 
 
-def deliver(message: OutboundMessage) -> None:
+def claim_batch(message_ids: list[int]) -> list[OutboundMessage]:
+    """Take the claimable ones of ``message_ids`` for sending, in one short transaction
+    (rows another worker is claiming are skipped, not waited for)."""
+    now = timezone.now()
+    claimable = Q(status__in=[OutboundMessage.Status.PENDING, OutboundMessage.Status.FAILED]) | Q(
+        status=OutboundMessage.Status.SENDING, claimed_at__lt=now - CLAIM_EXPIRES_AFTER
+    )
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.filter(claimable, id__in=message_ids, attempts__lt=MAX_ATTEMPTS)
+            .select_for_update(skip_locked=True).values_list("id", flat=True)
+        )
+        OutboundMessage.objects.filter(id__in=ids).update(
+            status=OutboundMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return list(OutboundMessage.objects.filter(id__in=ids).select_related("organizer").order_by("id"))
+
+
+def deliver_batch(messages: list[OutboundMessage]) -> int:
+    """Send claimed messages over one connection; each outcome is recorded as it happens
+    (a failure marks that message failed for the sweep to retry). Returns how many failed."""
+    failed = 0
+    with get_connection() as connection:
+        for message in messages:
+            try:
+                deliver(message, connection=connection)
+            except Exception:  # recorded on the row by deliver()
+                failed += 1
+    return failed
+
+
+def deliver(message: OutboundMessage, *, connection=None) -> None:
     """Render and send a claimed message, then record the outcome."""
     try:
         subject, text, html = render_message(message)
         email = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, [message.to_email], headers=list_unsubscribe_headers(message)
+            subject, text, settings.DEFAULT_FROM_EMAIL, [message.to_email], headers=list_unsubscribe_headers(message),
+            connection=connection,
         )
         if html:
             email.attach_alternative(html, "text/html")

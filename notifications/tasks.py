@@ -17,6 +17,16 @@ def send_outbound_message(self, message_id: int, organizer_id: int) -> str:
     return "sent"
 
 
+@shared_task(acks_late=True)
+def send_outbound_batch(message_ids: list[int], organizer_id: int) -> int:
+    """Send a batch over one SMTP connection; returns how many were sent. Failures stay
+    failed on their rows and the outbox sweep retries them one by one."""
+    with scope(organizer=organizer_id):
+        messages = services.claim_batch(message_ids)
+        failed = services.deliver_batch(messages)
+    return len(messages) - failed
+
+
 @shared_task
 def sweep_outbox() -> int:
     """Re-enqueue what was never enqueued or whose worker died; run every minute by beat."""

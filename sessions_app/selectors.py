@@ -145,6 +145,18 @@ def can_see_session(user, session: Session) -> bool:
         )
 
 
+def enrolled_for_session_ids(session: Session) -> set[int]:
+    """Everyone whom `may_join_session` admits as enrolled (and, for an affinity-group
+    session, a member of the group), in two queries: a reminder round to 10,000 people
+    asks this once and `may_join_session` only about the rest (facilitators, delegates)."""
+    with scopes_disabled():
+        ids = set(Enrollment.objects.filter(cohort_id=session.cohort_id, status__in=ACTIVE_ENROLLMENT)
+                  .values_list("person_id", flat=True))
+        if session.affinity_group_id is not None:
+            ids &= set(session.affinity_group.members.values_list("id", flat=True))
+    return ids
+
+
 def may_join_session(user, session: Session) -> bool:
     """The video link is for people taking part: enrolled or delegated, facilitators, staff."""
     if can_run_session(user, session):

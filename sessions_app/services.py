@@ -22,7 +22,7 @@ from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment
 from core.timefmt import relative_when, zone_label
 from core.urls import absolute_url
 from notifications.optout import OPT_OUT_MAX_AGE, ExpiredLink, opt_out_token, read_opt_out_token  # noqa: F401 (ExpiredLink: views)
-from notifications.services import notify
+from notifications.services import batched_sends, notify
 from organizers.selectors import is_staff_at
 
 from . import ics, selectors
@@ -579,20 +579,28 @@ def send_session_reminder(*, session_id: int, hours_before: int) -> int:
             return 0
         if session.starts_at <= timezone.now():
             return 0
-        queued = 0
-        label = f"{hours_before}h"
-        for person in session_recipients(session):
-            _, created = notify(
-                organizer=session.organizer, recipient=person, template="sessions/reminder",
-                dedupe_key=f"reminder:session={session.id}:user={person.id}:{label}",
-                context={**_session_context(session, person), **_optional_context(session.organizer, person),
-                         "hours_before": hours_before,
-                         "video_url": session.video_url if selectors.may_join_session(person, session) else ""},
-                essential=False,
-            )
-            queued += created
+        with batched_sends():  # one send task per 200 reminders, not one per reminder
+            queued = _queue_reminders(session, hours_before)
         SessionReminder.objects.create(organizer_id=session.organizer_id, session=session, hours_before=hours_before,
                                        recipients=queued)
+    return queued
+
+
+def _queue_reminders(session: Session, hours_before: int) -> int:
+    queued = 0
+    label = f"{hours_before}h"
+    enrolled = selectors.enrolled_for_session_ids(session)
+    for person in session_recipients(session):
+        may_join = person.id in enrolled or selectors.may_join_session(person, session)
+        _, created = notify(
+            organizer=session.organizer, recipient=person, template="sessions/reminder",
+            dedupe_key=f"reminder:session={session.id}:user={person.id}:{label}",
+            context={**_session_context(session, person), **_optional_context(session.organizer, person),
+                     "hours_before": hours_before,
+                     "video_url": session.video_url if may_join else ""},
+            essential=False,
+        )
+        queued += created
     return queued
 
 

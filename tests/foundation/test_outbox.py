@@ -104,3 +104,24 @@ def test_people_who_opted_out_get_essential_messages_only(organizer, django_capt
     assert reminder.status == OutboundMessage.Status.SUPPRESSED
     assert [m.subject for m in mail.outbox] == ["Your seat is confirmed"]
     assert len(mail.outbox) == 1
+
+
+def test_batched_sends_go_out_once_over_one_connection(organizer, django_capture_on_commit_callbacks, monkeypatch):
+    from notifications.tasks import send_outbound_batch
+
+    people = [UserFactory(full_name=f"Person {n}") for n in range(5)]
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    opened = []
+    real = services.get_connection
+    monkeypatch.setattr(services, "get_connection", lambda: opened.append(1) or real())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with services.batched_sends():
+            messages = [_note(organizer, p, key=f"batch:{n}")[0] for n, p in enumerate(people)]
+            assert mail.outbox == []
+    assert len(callbacks) == 3  # batches of 2, 2 and 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert len(opened) == 3 and {r.status for r in _rows()} == {OutboundMessage.Status.SENT}
+    # A batch delivered again, and a single send of one of its messages, send nothing more.
+    assert send_outbound_batch.apply(args=[[m.id for m in messages], organizer.id]).get() == 0
+    assert send_outbound_message.apply(args=[messages[0].id, organizer.id]).get() == "skipped"
+    assert len(mail.outbox) == 5
