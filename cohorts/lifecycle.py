@@ -521,6 +521,7 @@ def enroll_selected(
         needed = sum(1 for p, _ in wanted if existing.get(p.pk) is None or existing[p.pk].status
                      not in Enrollment.SEAT_HOLDING)
         free = selectors.free_seats(cohort)
+        _race_window(True)
         if free is not None and needed > free:
             raise LifecycleError(f"{cohort} has {free} seat(s) left; this selection needs {needed}.")
         result = []
@@ -569,6 +570,7 @@ def offer_seats(
         needed = sum(1 for p, _ in wanted if existing.get(p.pk) is None or existing[p.pk].status
                      not in Enrollment.SEAT_HOLDING)
         free = selectors.free_seats(cohort)
+        _race_window(True)
         if free is not None and needed > free:
             raise LifecycleError(f"{cohort} has {free} seat(s) left; these offers need {needed}.")
         result = []
@@ -803,6 +805,7 @@ def offer_free_seats(cohort: Cohort, *, now: datetime) -> list[Enrollment]:
         else:
             by_team[enrollment.team_id] = [enrollment]
             units.append(by_team[enrollment.team_id])
+    _race_window(True)  # sleeps only in the control test, with locking switched off
     expires = now + timedelta(hours=cohort.offer_hours)
     for unit in units:
         if free is not None and len(unit) > free:

@@ -10,8 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "applications", "billing", "cohorts", "community", "core", "frameworks", "library",
-        "notifications", "organizers", "reports", "sessions_app", "workplace"]
+APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py")) + ["core"]
 OWNER = Path("cohorts/lifecycle.py")
 # Fixture builders, not behaviour: they create enrollments in a chosen state for demos and benchmarks.
 FIXTURE_BUILDERS = {Path("cohorts/demo.py"), Path("sessions_app/demo.py"), Path("library/demo.py"),
