@@ -31,7 +31,7 @@ from .lifecycle import (  # noqa: F401  (re-exported for older callers)
 )
 from .lifecycle import cancel as cancel_enrollment  # noqa: F401
 from .lifecycle import complete as complete_enrollment  # noqa: F401
-from .models import Enrollment
+from .models import Affiliation, Enrollment
 from .selectors import (  # noqa: F401
     contact_line,
     registration_problem,
@@ -43,6 +43,15 @@ Status = Enrollment.Status
 
 
 # ---------------------------------------------------------------- rotation (seed 004)
+
+
+def not_a_colleague(email: str, organization) -> str:
+    """The one answer for an address that is not a colleague, whether or not it has an
+    account (so the page reveals no accounts)."""
+    return (
+        f"{email} is not a current colleague at {organization.name} on Praxis. Delegates need an account "
+        f"affiliated with {organization.name}: ask them to sign up, and staff to add the affiliation."
+    )
 
 
 def name_module_delegate(*, enrollment: Enrollment, module, person, now: datetime | None = None):
@@ -71,8 +80,11 @@ def name_module_delegate(*, enrollment: Enrollment, module, person, now: datetim
     )
     if elsewhere:
         raise RegistrationError(f"{person.email} already attends this module for another organization.")
+    if person.pk != enrollment.person_id and not Affiliation.objects.filter(
+        person=person, organization=organization, is_current=True
+    ).exists():
+        raise RegistrationError(not_a_colleague(person.email, organization))
     with transaction.atomic():
-        affiliate(person, organization)
         ModuleDelegate.objects.filter(cohort=cohort, module=module, organization=organization).exclude(
             person=person
         ).delete()

@@ -224,7 +224,7 @@ def module_delegates(request, enrollment_id: int):
             for module, email in form.choices():
                 person = people.get(email.lower()) if email else request.user
                 if person is None:
-                    form.add_error(f"module_{module.pk}", "No account uses this email yet; ask them to sign up first.")
+                    form.add_error(f"module_{module.pk}", services.not_a_colleague(email, enrollment.organization))
                     continue
                 try:
                     services.name_module_delegate(enrollment=enrollment, module=module, person=person)

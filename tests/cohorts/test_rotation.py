@@ -6,7 +6,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from cohorts.models import Affiliation, ModuleDelegate
-from tests.factories import CohortFactory, EnrollmentFactory, ModuleFactory, OrganizationFactory, UserFactory
+from tests.factories import AffiliationFactory, CohortFactory, EnrollmentFactory, ModuleFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture
@@ -23,6 +23,7 @@ def trajectory(organizer):
 def test_participant_names_a_colleague_for_one_module(trajectory, client_for, django_capture_on_commit_callbacks):
     cohort, (october, november), enrollment = trajectory
     colleague = UserFactory(email="colleague@cordaid.example")
+    AffiliationFactory(person=colleague, organization=enrollment.organization)
     client = client_for(enrollment.person)
     url = reverse("me:delegates", args=[enrollment.pk])
     page = client.get(url).content.decode()
@@ -39,6 +40,7 @@ def test_participant_names_a_colleague_for_one_module(trajectory, client_for, dj
 
     # Naming someone else for November replaces the colleague: one seat per organization per module.
     other = UserFactory(email="other@cordaid.example")
+    AffiliationFactory(person=other, organization=enrollment.organization)
     client.post(url, {f"module_{october.pk}": "", f"module_{november.pk}": other.email})
     with scopes_disabled():
         assert list(ModuleDelegate.objects.filter(cohort=cohort, module=november).values_list("person_id", flat=True)) == [other.pk]
@@ -50,9 +52,26 @@ def test_unknown_email_is_refused_with_a_message(trajectory, client_for):
         reverse("me:delegates", args=[enrollment.pk]), {f"module_{november.pk}": "nobody@cordaid.example"}
     )
     assert response.status_code == 200
-    assert "No account uses this email yet" in response.content.decode()
+    assert "nobody@cordaid.example is not a current colleague at Cordaid" in response.content.decode()
     with scopes_disabled():
         assert not ModuleDelegate.objects.filter(cohort=cohort, module=november).exists()
+
+
+def test_a_delegate_must_be_affiliated_with_the_registering_organization(trajectory, organizer, client_for):
+    cohort, (october, november), enrollment = trajectory
+    outsider = UserFactory(email="someone@oxfam.example")
+    AffiliationFactory(person=outsider, organization=OrganizationFactory(organizer=organizer, name="Oxfam"))
+    url = reverse("me:delegates", args=[enrollment.pk])
+    answers = [client_for(enrollment.person).post(url, {f"module_{november.pk}": email}).content.decode()
+               for email in (outsider.email, "nobody@oxfam.example")]
+    # Refused with the same words whether or not the address has an account.
+    assert "someone@oxfam.example is not a current colleague at Cordaid" in answers[0]
+    assert "nobody@oxfam.example is not a current colleague at Cordaid" in answers[1]
+    assert answers[0].replace("someone@", "nobody@").count("not a current colleague") == \
+        answers[1].count("not a current colleague")
+    with scopes_disabled():
+        assert not ModuleDelegate.objects.filter(cohort=cohort, module=november).exists()
+        assert not Affiliation.objects.filter(person=outsider, organization=enrollment.organization).exists()
 
 
 def test_someone_attending_for_another_organization_is_refused(trajectory, organizer, client_for):
