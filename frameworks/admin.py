@@ -141,12 +141,22 @@ class AreaAdmin(_FrozenMixin, OrganizerScopedAdmin):
     def _frozen(self, obj) -> bool:
         return obj.version.is_frozen
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":  # areas are added to drafts only
+            kwargs["queryset"] = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(AssessmentPoint)
 class AssessmentPointAdmin(OrganizerScopedAdmin):
     list_display = ["cohort", "kind", "months_after", "taker", "opens_on", "version"]
     list_filter = ["kind", "organizer"]
     fields = ["organizer", "cohort", "version", "kind", "months_after", "taker", "opens_on"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":  # assessments answer a frozen version
+            kwargs["queryset"] = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Assessment)

@@ -82,3 +82,18 @@ def test_admin_freezes_published_versions_and_copies_on_edit(organizer, client_f
         draft_area = draft.areas.first()
     assert response.status_code == 302 and response["Location"].endswith(f"/{draft.id}/change/")
     assert staff.get(f"/admin/frameworks/area/{draft_area.id}/change/").status_code == 200
+
+
+def test_admin_adds_areas_only_to_drafts_and_points_only_to_published_versions(organizer, client_for):
+    w = make_world(organizer)
+    staff = client_for(member(organizer, Role.STAFF))
+    response = staff.post("/admin/frameworks/area/add/", {"version": w.version.id, "order": 9, "title": "Sneaked in",
+                                                          "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    with scopes_disabled():
+        assert not Area.objects.filter(title="Sneaked in").exists()
+        draft, _ = services.new_draft_version(framework=w.version.framework)
+    response = staff.post("/admin/frameworks/assessmentpoint/add/", {
+        "cohort": w.cohort.id, "version": draft.id, "kind": "end", "months_after": 0, "taker": "team",
+        "opens_on": "2030-01-01"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
