@@ -33,8 +33,8 @@ from .models import (
     Workplan,
 )
 
-# Enrollment statuses that make someone part of a team (the lifecycle helper names them).
-PARTICIPATING = getattr(Enrollment, "PARTICIPATING", (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED))
+# Enrollment statuses that make someone part of a team.
+PARTICIPATING = Enrollment.PARTICIPATING
 
 
 # --- Frameworks ----------------------------------------------------------------------------------
