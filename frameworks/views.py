@@ -246,9 +246,13 @@ def workplan_list(request, organizer_slug: str):
     _known_or_404(request)
     plans = list(selectors.visible_workplans(request.user, request.access))
     have = {p.team_id for p in plans}
-    my_teams = [e.team for e in Enrollment.objects.filter(person=request.user, status__in=selectors.PARTICIPATING,
-                                                          team__isnull=False).select_related("team__cohort__program")
-                if e.team_id not in have]
+    if request.access.is_staff:  # the community lead starts a plan for any team that has none
+        my_teams = list(Team.objects.filter(workplan__isnull=True).select_related("cohort__program", "organization")
+                        .order_by("cohort__program__title", "cohort__title", "name"))
+    else:
+        my_teams = [e.team for e in Enrollment.objects.filter(
+            person=request.user, status__in=selectors.PARTICIPATING, team__isnull=False,
+        ).select_related("team__cohort__program") if e.team_id not in have]
     return render(request, "frameworks/workplan_list.html", {"plans": plans, "my_teams": my_teams})
 
 

@@ -130,6 +130,11 @@ def test_staff_see_every_team_facilitators_read_other_teams_get_404(organizer, c
     staff = client_for(teams["w"].staff)
     listing = staff.get(_url("workplans", organizer)).content.decode()
     assert "Arizona state team" in listing and "Iowa state team" in listing
+    assert "Teams without a workplan" not in listing
+    colorado, _ = make_team(organizer, teams["w"].cohort, name="Colorado state team", people=1)
+    listing = staff.get(_url("workplans", organizer)).content.decode()
+    assert "Teams without a workplan" in listing and "Start the workplan<span class=\"visually-hidden\"> of Colorado" in listing
+    assert staff.post(_url("start_workplan", organizer, team_id=colorado.id)).status_code == 302
     carol = client_for(teams["carol"])
     assert carol.get(_url("workplan", organizer, workplan_id=teams["arizona"].id)).status_code == 404
     assert carol.get(_url("export_pdf", organizer, workplan_id=teams["arizona"].id)).status_code == 404
