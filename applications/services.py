@@ -20,6 +20,7 @@ from cohorts import lifecycle
 from cohorts.models import Affiliation, Enrollment, Organization
 from core.timefmt import format_when
 from core.urls import absolute_url
+from notifications.alerts import alert_staff
 from notifications.services import notify
 from organizers.selectors import person_zone
 
@@ -102,6 +103,9 @@ def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bo
                         "applications:application_status",
                         kwargs={"organizer_slug": call.organizer.slug, "application_id": application.pk}))},
                 )
+                alert_staff(organizer=call.organizer, kind="application", key=f"application={application.pk}",
+                            summary=f"{applicant.display_name} applied for {call.cohort}",
+                            url=absolute_url(reverse("admin:applications_application_change", args=[application.pk])))
             for member in members:
                 if member.confirmed_at is None:
                     send_team_confirmation(member=member, application=application)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from core.urls import absolute_url
+from notifications.alerts import alert_staff
 from notifications.services import notify
 
 from .models import Bookmark, Collection, CollectionItem, Resource, Topic
@@ -80,10 +81,15 @@ def create_resource(
 
 def propose_resource(*, organizer, proposer, upload=None, checked=None, topics=(), **fields) -> Resource:
     """A participant's proposal: invisible to others until staff approve it."""
-    return create_resource(
-        organizer=organizer, contributor=proposer, upload=upload, checked=checked, topics=topics,
-        status=Resource.Status.PROPOSED, audience=Resource.Audience.ENROLLED, **fields,
-    )
+    with transaction.atomic():
+        resource = create_resource(
+            organizer=organizer, contributor=proposer, upload=upload, checked=checked, topics=topics,
+            status=Resource.Status.PROPOSED, audience=Resource.Audience.ENROLLED, **fields,
+        )
+        alert_staff(organizer=organizer, kind="proposal", key=f"resource={resource.pk}",
+                    summary=f"{proposer.display_name}: {resource.title}",
+                    url=absolute_url(reverse("library:review_queue", kwargs={"organizer_slug": organizer.slug})))
+    return resource
 
 
 def _decide(*, organizer, resource_ids, reviewer, status: str, note: str = "") -> int:

@@ -49,3 +49,43 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to_email} ({self.get_status_display()})"
+
+
+class StaffAlertPreference(models.Model):
+    """How one staff member of one organizer hears of new requests, proposals and applications."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", "An email for each one, right away"
+        DAILY = "daily", "One email a day with everything new"
+        OFF = "off", "No email (I check the pages myself)"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_alert_preferences")
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IMMEDIATE)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organizer", "user"], name="one_alert_preference_per_staff")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organizer}: {self.get_mode_display()}"
+
+
+class StaffAlertItem(models.Model):
+    """Something new for staff, waiting for a daily digest (one row per staff member)."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200, help_text="What the alert is about, e.g. application=12")
+    summary = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    digest_key = models.CharField(max_length=255, blank=True, help_text="The digest that carried it, once sent.")
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organizer", "user", "kind", "key"], name="one_alert_item_per_event")]
+        indexes = [models.Index(fields=["digest_key", "organizer"], name="alert_item_pending_idx")]

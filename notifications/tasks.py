@@ -35,3 +35,12 @@ def sweep_outbox() -> int:
     for message_id, organizer_id in due:
         send_outbound_message.delay(message_id, organizer_id)
     return len(due)
+
+
+@shared_task
+def send_staff_digests() -> int:
+    """Daily (beat): unconfirmed team members become alerts, then each digest goes out."""
+    from . import alerts
+
+    alerts.alert_unconfirmed_teams()
+    return alerts.send_digests()

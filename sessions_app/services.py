@@ -21,6 +21,7 @@ from cohorts import lifecycle
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Team
 from core.timefmt import relative_when, zone_label
 from core.urls import absolute_url
+from notifications.alerts import alert_staff
 from notifications.optout import OPT_OUT_MAX_AGE, ExpiredLink, opt_out_token, read_opt_out_token  # noqa: F401 (ExpiredLink: views)
 from notifications.services import batched_sends, notify
 from organizers.selectors import is_staff_at
@@ -369,10 +370,13 @@ def request_assistance(*, requester, cohort: Cohort, topic: str, description: st
         raise SessionsError("Give a topic and describe what you need.")
     if team is not None and team.cohort_id != cohort.id:
         raise SessionsError("That team is not in this cohort.")
-    return AssistanceRequest.objects.create(
+    request_obj = AssistanceRequest.objects.create(
         organizer_id=cohort.organizer_id, cohort=cohort, session=session, requester=requester, team=team,
         topic=topic.strip(), description=description.strip(), preferred_times=preferred_times.strip(),
     )
+    alert_staff(organizer=cohort.organizer, kind="assistance", key=f"request={request_obj.pk}",
+                summary=f"{requester.display_name} ({cohort}): {request_obj.topic}", url=_assistance_url(request_obj))
+    return request_obj
 
 
 def _assistance_url(request_obj: AssistanceRequest) -> str:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -224,6 +225,8 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Staff who chose a daily digest of new requests, proposals and applications (notifications.alerts).
+    "staff-digests": {"task": "notifications.tasks.send_staff_digests", "schedule": crontab(hour=13, minute=0)},
 }
 
 # Applications: resume stalled selection runs and purge demographic answers past their
