@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -30,6 +32,9 @@ ERASED_TEXT = "(erased)"
 SECRET_FIELDS = ("password", "token_hash", "secret", "data", "key")
 # Tables that are the platform's machinery rather than the person's data.
 SKIPPED_EXPORT = {"admin.logentry", "django_celery_beat.clockedschedule"}
+
+
+PLAIN = (str, int, float, bool, type(None), list, dict, Decimal, dt.date, dt.time, dt.timedelta, uuid.UUID)
 
 
 @dataclass
@@ -55,6 +60,8 @@ def _row(obj) -> dict:
         value = getattr(obj, field.attname)
         if isinstance(field, models.FileField):
             value = value.name if value else ""
+        elif not isinstance(value, PLAIN):
+            value = str(value)  # e.g. a time zone
         row[field.name] = value
     return row
 

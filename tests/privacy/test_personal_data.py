@@ -28,7 +28,8 @@ NAME, EMAIL, PASSWORD = "Zora Quintana-Blake", "zora.qb@example.org", "pw-for-te
 
 @pytest.fixture
 def zora(organizer):
-    person = UserFactory(full_name=NAME, email=EMAIL, preferred_name="Zoraq", pronouns="she/her")
+    person = UserFactory(full_name=NAME, email=EMAIL, preferred_name="Zoraq", pronouns="she/her",
+                         time_zone="America/Chicago")
     cohort = CohortFactory(program__organizer=organizer, title="Series Z")
     enrollment = EnrollmentFactory(cohort=cohort, person=person, status=Enrollment.Status.COMPLETED)
     other = EnrollmentFactory(cohort=cohort)
@@ -87,6 +88,8 @@ def test_download_everything(zora):
     client = signed_in()
     data = json.loads(client.get(reverse("privacy:my_data_json")).content)["tables"]
     assert data["account"][0]["email"] == EMAIL and "password" not in data["account"][0]
+    assert data["cohorts.enrollment"][0]["status"] == "completed"
+    assert data["account"][0]["time_zone"] == "America/Chicago"  # not JSON by itself
     assert {"cohorts.enrollment", "sessions_app.attendance", "applications.application", "sessions_app.checkinresponse",
             "sessions_app.assistancerequest", "billing.order", "account.emailaddress"} <= set(data)
     assert len(data["sessions_app.attendance"]) == 2
