@@ -73,11 +73,41 @@ class ApplicationCall(models.Model):
     min_review_score = models.FloatField(null=True, blank=True, help_text="Applicants scored below this are not eligible.")
     offer_days = models.PositiveSmallIntegerField(default=7, help_text="Days an applicant has to accept an offer.")
     selection_confirmed_at = models.DateTimeField(null=True, blank=True)
+    late_applications_to_waitlist = models.BooleanField(
+        default=False,
+        help_text="After the deadline (or the confirmed selection), still take applications, straight onto the "
+        "waitlist from which replacements are chosen.",
+    )
 
     objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort"]
+
+    class Phase(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        SELECTED = "selected", "Selected (offers sent)"
+        FINISHED = "finished", "Finished"
+
+    def phase(self, now=None) -> str:
+        """open → closed (deadline passed or closed by staff) → selected (offers sent) → finished (the cohort ended)."""
+        now = now or timezone.now()
+        ends = self.cohort.ends_on
+        if self.selection_confirmed_at and ends and ends < timezone.localdate(now):
+            return self.Phase.FINISHED
+        if self.selection_confirmed_at:
+            return self.Phase.SELECTED
+        return self.Phase.OPEN if self.is_open(now) else self.Phase.CLOSED
+
+    def takes_late_applications(self, now=None) -> bool:
+        """Closed by its deadline or its selection (not by staff), and staff allow late ones onto the waitlist."""
+        now = now or timezone.now()
+        if not self.late_applications_to_waitlist or not self.open_for_applications:
+            return False
+        if self.cohort.registration_closed or self.cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION:
+            return False
+        return bool(self.selection_confirmed_at or (self.deadline and now > self.deadline))
 
     def __str__(self) -> str:
         return f"Applications for {self.cohort}"
@@ -92,7 +122,7 @@ class ApplicationCall(models.Model):
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        if not self.open_for_applications:
+        if not self.open_for_applications or self.selection_confirmed_at:  # a confirmed selection closes the call
             return False
         if self.cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or self.cohort.registration_closed:
             return False

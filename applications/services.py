@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import lifecycle
+from cohorts.selectors import contact_line
 from cohorts.models import Affiliation, Enrollment, Organization
 from core.timefmt import format_when
 from core.urls import absolute_url
@@ -60,10 +61,16 @@ def audit(*, call, action: str, actor=None, run=None, application=None, **detail
 
 
 def _check_open(call: ApplicationCall, now) -> None:
+    """Refuse, naming whom to contact, unless the call is open or takes late applications."""
+    if call.is_open(now) or call.takes_late_applications(now):
+        return
+    contact = contact_line(call.cohort)
+    if call.selection_confirmed_at:
+        raise ValidationError("This call is closed: the selection has been made and offers sent; your changes were "
+                              "not saved." + contact)
     if call.deadline and now > call.deadline:
-        raise ValidationError(DEADLINE_PASSED)
-    if not call.is_open(now):
-        raise ValidationError(NOT_OPEN)
+        raise ValidationError(DEADLINE_PASSED + contact)
+    raise ValidationError(NOT_OPEN + contact)
 
 
 def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bool) -> Application:
@@ -92,10 +99,20 @@ def save_application(*, call: ApplicationCall, applicant, data: dict, submit: bo
             _check_team_rules(call, application, members)
             _remember_affiliation(application)
             first_submission = application.status == Application.Status.DRAFT
-            application.status = Application.Status.SUBMITTED
+            late = not call.is_open(now)  # only a call that takes late applications lets one through
+            application.status = Application.Status.WAITLISTED if late else Application.Status.SUBMITTED
             application.submitted_at = now
+            if late:
+                application.letter_sent_at = now
             application.save()
-            if first_submission:
+            if first_submission and late:
+                audit(call=call, action="late_application_waitlisted", actor=applicant, application=application)
+                notify(
+                    organizer=call.organizer, template="applications/waitlisted", recipient=applicant,
+                    dedupe_key=f"applications:letter:application={application.pk}",
+                    context={"cohort": str(call.cohort)},
+                )
+            elif first_submission:
                 notify(
                     organizer=call.organizer, template="applications/submitted", recipient=applicant,
                     dedupe_key=f"applications:submitted:application={application.pk}",
@@ -563,8 +580,9 @@ def apply_relaxation(*, run: SelectionRun, index: int, by) -> str:
     return change
 
 
-def confirm_run(*, run: SelectionRun, by) -> list[Offer]:
-    """Staff accept a run's cohort: offers go out now, other runs of the call are discarded."""
+def confirm_run(*, run: SelectionRun, by, close_early: bool = False) -> list[Offer]:
+    """Staff accept a run's cohort: offers go out now, other runs of the call are discarded,
+    and the call closes. Before the deadline staff must say so (`close_early`)."""
     with transaction.atomic():
         call = ApplicationCall.objects.select_for_update().get(pk=run.call_id)
         run = SelectionRun.objects.select_for_update().get(pk=run.pk)
@@ -573,13 +591,19 @@ def confirm_run(*, run: SelectionRun, by) -> list[Offer]:
         if call.selection_confirmed_at:
             raise ValidationError("Another run of this call is already confirmed.")
         now = timezone.now()
+        if call.deadline and now < call.deadline and not close_early:
+            raise ValidationError(
+                f"The call's deadline ({format_when(call.deadline, call.cohort.time_zone)}) has not passed: people can "
+                "still apply. Tick “Close the call now” to confirm anyway; the call then closes to new applications."
+            )
         run.status = SelectionRun.Status.CONFIRMED
         run.confirmed_by, run.confirmed_at = by, now
         run.save()
         call.runs.filter(status=SelectionRun.Status.DONE).exclude(pk=run.pk).update(status=SelectionRun.Status.DISCARDED)
         call.selection_confirmed_at = now
         call.save(update_fields=["selection_confirmed_at"])
-        audit(call=call, action="run_confirmed", actor=by, run=run)
+        audit(call=call, action="run_confirmed", actor=by, run=run,
+              closed_before_deadline=bool(call.deadline and now < call.deadline))
         return _make_offers(call=call, run=run, references=run.selected_references, by=by)
 
 

@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.spreadsheet import csv_response
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
+
+from cohorts.selectors import contact_line
 
 from . import demographics, selectors, services
 from .forms import (
@@ -92,6 +95,7 @@ def apply(request, organizer_slug: str, call_id: int):
         form = ApplicationForm(initial=initial, call=call)
     return render(request, "applications/apply.html", {
         "call": call, "form": form, "application": application, "editable": editable, "is_open": call.is_open(),
+        "late_to_waitlist": call.takes_late_applications(), "contact": contact_line(call.cohort).strip(),
     })
 
 
@@ -362,6 +366,7 @@ def _run_context(request, run: SelectionRun) -> dict:
     k = request.organizer.small_cell_k
     return {
         "run": run, "call": run.call, "exact": exact,
+        "before_deadline": bool(run.call.deadline and timezone.now() < run.call.deadline),
         "rows": report_rows(run, exact=exact) if run.is_finished else [],
         "conflicts": visible_conflicts(run, exact=exact, k=k),
         "offers": run.offers.select_related("application__applicant"),
@@ -415,7 +420,8 @@ def run_csv(request, organizer_slug: str, run_id: int):
 @organizer_view(capability=STAFF)
 def confirm_run(request, organizer_slug: str, run_id: int):
     run = _run(run_id)
-    _attempt(request, lambda: services.confirm_run(run=run, by=request.user),
+    close_early = request.POST.get("close_early") == "yes"
+    _attempt(request, lambda: services.confirm_run(run=run, by=request.user, close_early=close_early),
              lambda offers: f"Selection confirmed: {len(offers)} offers sent.")
     return redirect("applications:run_detail", organizer_slug=organizer_slug, run_id=run.pk)
 

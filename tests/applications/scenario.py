@@ -4,9 +4,11 @@ Four seats; at least two Indigenous people. Review scores favour the White and
 Black applicants, so the quota (not the score) decides who the Indigenous seats go to.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from organizers.roles import Role
 from tests.factories import UserFactory, member
@@ -34,7 +36,9 @@ class Scenario:
 
 
 def build(organizer, *, indigenous_min: int = 2, pool=POOL) -> Scenario:
-    call = CallFactory(cohort__program__organizer=organizer, cohort__capacity=4, cohort__title="Equity in Leadership")
+    # Selection happens after the deadline (confirming earlier needs an explicit "close the call now").
+    call = CallFactory(cohort__program__organizer=organizer, cohort__capacity=4, cohort__title="Equity in Leadership",
+                       deadline=timezone.now() - dt.timedelta(hours=1))
     CategoryFactory(call=call, key="race", values="Black\nIndigenous\nWhite")
     quota(call, "race", "Indigenous", minimum=indigenous_min)
     reviewer = member(organizer, Role.REVIEWER)

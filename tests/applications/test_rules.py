@@ -1,6 +1,8 @@
 """The call's rules reach the engine: teams whole, required roles, member priority,
 organization limits, minimum score and intersection quotas."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -22,6 +24,7 @@ def team_call(organizer):
     return CallFactory(
         cohort__program__organizer=organizer, cohort__is_team_cohort=True, cohort__team_size_min=3,
         cohort__team_size_max=3, cohort__team_requires_executive_director=True, cohort__capacity=6, ask_team=True,
+        deadline=timezone.now() - dt.timedelta(hours=1),
     )
 
 
