@@ -3,7 +3,9 @@
 A view opts in with ``@cache_anonymous_page``.  Its response is stored when the
 request came without a session cookie (nobody signed in), was a plain GET (no
 htmx), answered 200 and set no cookie -- so nothing personal and no CSRF token can
-be stored.  The middleware sits right after ``SecurityMiddleware`` and answers a
+be stored.  The middleware sits right after ``SecurityMiddleware`` (before the CSP
+middleware: a stored page keeps its Content-Security-Policy header, and its style
+nonce is replaced by a fresh one in page and header on every hit) and answers a
 later anonymous GET of the same path and query from the cache before sessions,
 authentication or the organizer lookup run.
 
@@ -26,6 +28,7 @@ afresh and refreshes the entry.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import itertools
@@ -106,7 +109,11 @@ class AnonymousPageCacheMiddleware:
             entry = found.get(page_key)
             fresh = "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", "")
             if fresh and version is not None and entry is not None and entry[0] == version:
-                _, content, headers = entry
+                _, content, headers, nonce = entry
+                if nonce:  # the CSP nonce is per response: replace it in the page and the header
+                    fresh_nonce = base64.b64encode(os.urandom(16)).decode("ascii")
+                    content = content.replace(nonce.encode(), fresh_nonce.encode())
+                    headers = [(k, v.replace(nonce, fresh_nonce)) for k, v in headers]
                 response = HttpResponse(content, status=200)
                 for name, value in headers:
                     response.headers[name] = value
@@ -129,7 +136,9 @@ class AnonymousPageCacheMiddleware:
             cache.add(_version_key(organizer.id), _new_version(), None)
             return
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIP_HEADERS]
-        cache.set(page_key, (version, response.content, headers), cache_seconds())
+        nonce = getattr(request, "_csp_nonce", None)  # django-csp's, when the page used one
+        cache.set(page_key, (version, response.content, headers, nonce if isinstance(nonce, str) else None),
+                  cache_seconds())
 
 
 def _organizer_of(instance) -> int | None:

@@ -52,10 +52,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous organizer pages from the cache, before sessions and auth (core/page_cache.py);
+    # outside CSP, so a stored page keeps its header, with a fresh nonce per response.
+    "core.page_cache.AnonymousPageCacheMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
-    # Anonymous organizer pages from the cache, before sessions and auth (core/page_cache.py).
-    "core.page_cache.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -85,3 +85,17 @@ def test_hard_reload_renders_afresh(cached, organizer, program, client, django_a
         type(program).objects.filter(pk=program.pk).update(title="Changed without signals")
     assert "Changed without signals" not in client.get(url).content.decode()
     assert "Changed without signals" in client.get(url, HTTP_CACHE_CONTROL="no-cache").content.decode()
+
+
+def test_each_cached_response_gets_its_own_csp_nonce(cached, organizer, program, client):
+    import re
+
+    url = f"/{organizer.slug}/programs/healing/"
+    warm(client, url)
+    nonces = set()
+    for _ in range(2):
+        page = client.get(url)
+        (in_page,) = re.findall(r'<style nonce="([^"]+)"', page.content.decode())
+        assert f"'nonce-{in_page}'" in page.headers["Content-Security-Policy"]
+        nonces.add(in_page)
+    assert len(nonces) == 2
