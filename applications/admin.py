@@ -7,6 +7,7 @@ check the dedicated permission and log each read.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count
 
 from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline, TenantModelForm
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
@@ -14,6 +15,7 @@ from organizers.models import Membership
 from organizers.roles import Role
 from organizers.selectors import staff_organizer_ids
 
+from workplace.admin_filters import ReviewsWantedFilter, TeamConfirmationFilter
 from workplace.admin_mixins import CallStaysClosedUntilReady
 
 from .call_rules import category_options, conditions_problem, options_from_post, quota_problem
@@ -172,11 +174,24 @@ class ApplicationCallAdmin(ZonedDateTimesAdmin, CallStaysClosedUntilReady, Organ
 
 @admin.register(Application)
 class ApplicationAdmin(OrganizerScopedAdmin):
-    list_display = ["applicant", "call", "status", "organization", "submitted_at", "fixed"]
-    list_filter = ["status"]
-    search_fields = ["applicant__email", "applicant__full_name"]
+    list_display = ["applicant", "call", "status", "organization", "reviews", "mean_score", "submitted_at", "fixed"]
+    list_filter = ["call", "status", ReviewsWantedFilter, TeamConfirmationFilter, "fixed"]
+    search_fields = ["applicant__email", "applicant__full_name", "organization__name", "team_name"]
+    list_select_related = ["applicant", "call__cohort__program", "organization"]
+    date_hierarchy = "submitted_at"
     raw_id_fields = ["applicant"]
     readonly_fields = ["answers", "submitted_at", "withdrawn_at", "letter_sent_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_reviews=Count("reviews"), _mean=Avg("reviews__score"))
+
+    @admin.display(description="Reviews", ordering="_reviews")
+    def reviews(self, obj):
+        return obj._reviews
+
+    @admin.display(description="Mean score", ordering="_mean")
+    def mean_score(self, obj):
+        return "—" if obj._mean is None else f"{obj._mean:.1f}"
 
 
 @admin.register(AccommodationRequest)

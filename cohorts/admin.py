@@ -15,6 +15,7 @@ from organizers.admin_base import (
 )
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 
+from workplace.admin_filters import OfferExpiresSoonFilter, StartsSoonFilter
 from workplace.admin_mixins import ReadinessInAdmin
 
 from . import lifecycle, selectors
@@ -130,7 +131,10 @@ class CohortAdmin(ZonedDateTimesAdmin, ReadinessInAdmin, OrganizerScopedAdmin):
     list_display = [
         "title", "program", "starts_on", "enrollment_mode", "capacity", "confirmed", "waitlisted", "registration_closed",
     ]
-    list_filter = ["enrollment_mode", "registration_closed", "is_team_cohort", "is_published", "program__kind", "organizer"]
+    list_filter = [
+        "enrollment_mode", "registration_closed", "is_team_cohort", "is_published", StartsSoonFilter, "program__kind",
+        "program", "organizer",
+    ]
     search_fields = ["title", "program__title"]
     list_select_related = ["program"]
     prepopulated_fields = {"slug": ["title"]}
@@ -280,7 +284,7 @@ class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     seat_fields = ["status", "offer_expires_at", "payment_due_at", "waitlisted_at", "confirmed_at", "cancelled_at",
                    "completed_at"]
     list_display = ["person", "cohort", "organization", "team", "role", "status", "offer_expires_at_zoned", "created_at"]
-    list_filter = ["status", "role", "cohort__program", "cohort", "organizer"]
+    list_filter = ["status", OfferExpiresSoonFilter, "role", "cohort__program", "cohort", "organizer"]
     offer_expires_at_zoned = zoned_column("offer_expires_at", zone_of=lambda e: e.cohort.time_zone,
                                           description="offer expires")
     search_fields = ["person__email", "person__full_name", "organization__name", "cohort__title"]

@@ -22,6 +22,14 @@ class PraxisAdminSite(admin.AdminSite):
     site_header = "Praxis administration"
     site_title = "Praxis admin"
     index_title = "Your organizers' data"
+    index_template = "workplace/admin_index.html"
+
+    def index(self, request, extra_context=None):
+        from workplace.selectors import needs_attention  # the home reads every app; they import this site
+
+        organizer_ids = None if request.user.is_superuser else staff_organizer_ids(request.user)
+        extra_context = {**(extra_context or {}), "attention": needs_attention(organizer_ids=organizer_ids)}
+        return super().index(request, extra_context)
 
     def has_permission(self, request) -> bool:
         user = request.user

@@ -36,8 +36,8 @@ class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     list_select_related = ["cohort__program"]
     starts_at_zoned = zoned_column("starts_at", zone_of=lambda s: s.cohort.time_zone, description="starts")
     ends_at_zoned = zoned_column("ends_at", zone_of=lambda s: s.cohort.time_zone, description="ends")
-    list_filter = ["kind", "cohort__program"]
-    search_fields = ["title"]
+    list_filter = ["kind", "cohort__program", "cohort"]
+    search_fields = ["title", "cohort__title"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["facilitators"]
     inlines = [AttendanceInline]
@@ -128,6 +128,8 @@ class OfficeHourWindowAdmin(OrganizerScopedAdmin):
 class OfficeHourBookingAdmin(OrganizerScopedAdmin):
     list_display = ["slot", "person", "status", "created_at"]
     list_filter = ["status"]
+    search_fields = ["person__full_name", "person__email", "topic"]
+    list_select_related = ["slot", "person"]
     readonly_fields = ["slot", "person", "status", "created_at", "cancelled_at"]
 
     def has_add_permission(self, request):
@@ -137,7 +139,10 @@ class OfficeHourBookingAdmin(OrganizerScopedAdmin):
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     list_display = ["topic", "requester", "cohort", "status", "assigned_to", "created_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "cohort"]
+    search_fields = ["topic", "description", "requester__full_name", "requester__email"]
+    list_select_related = ["requester", "cohort__program", "assigned_to"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(CheckInRound)
