@@ -151,6 +151,7 @@ def _review(application, reviewer, rubric, rng) -> None:
 
 # ---------------------------------------------------------------- 003 North Sound ACH
 
+NO_TRIBAL_AFFILIATION = "None (no tribal affiliation)"
 NORTH_SOUND_CATEGORIES = [
     ("race", "Race or ethnicity", True, [
         "American Indian or Alaska Native", "Asian", "Black or African American", "Hispanic or Latino/a/x",
@@ -162,7 +163,7 @@ NORTH_SOUND_CATEGORIES = [
     ]),
     ("tribal_affiliation", "Tribal affiliation", True, [
         "Lummi Nation", "Nooksack Indian Tribe", "Swinomish Indian Tribal Community", "Tulalip Tribes",
-        "Upper Skagit Indian Tribe", "Sauk-Suiattle Indian Tribe",
+        "Upper Skagit Indian Tribe", "Sauk-Suiattle Indian Tribe", NO_TRIBAL_AFFILIATION,
     ]),
     ("lived_experience", "Lived experience", True, [
         "Behavioral health or substance use", "Homelessness or housing instability", "Incarceration",
@@ -282,7 +283,9 @@ def north_sound(ctx, person_for, now) -> None:
             "lived_experience": rng.sample(values["lived_experience"], k=rng.choice([0, 0, 1, 1, 2])),
         }
         if race == "American Indian or Alaska Native":
-            answers["tribal_affiliation"] = [rng.choice(values["tribal_affiliation"])]
+            answers["tribal_affiliation"] = [rng.choice([v for v in values["tribal_affiliation"] if v != NO_TRIBAL_AFFILIATION])]
+        else:
+            answers["tribal_affiliation"] = [NO_TRIBAL_AFFILIATION]
         _demographics(application, {k: sorted(set(v)) for k, v in answers.items() if v}, submitted)
         for reviewer in reviewers:
             _review(application, reviewer, rubric, rng)

@@ -10,6 +10,14 @@
     }
   });
 
+  // <button data-praxis-confirm="Question?">: ask before this button submits.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-praxis-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-praxis-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   // <form data-praxis-confirm="Question?">: ask before submitting (e.g. declining an offer).
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-praxis-confirm]");
