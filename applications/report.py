@@ -7,8 +7,25 @@ permission get those reasons in a generic form and no per-person probability; po
 threshold are hidden from them too.
 """
 
+import re
+
+from cohorts.models import Organization
+
 from .engine_input import lead_reference
 from .models import Application, SelectionRun
+
+ORGANIZATION_ID = re.compile(r"\borganization (\d+)\b")
+
+
+def organization_names(texts) -> dict[str, str]:
+    """{id: name} for the organizations the engine's texts name by id ("organization 13")."""
+    ids = {int(m) for text in texts if text for m in ORGANIZATION_ID.findall(text)}
+    return {str(pk): name for pk, name in Organization.objects.filter(pk__in=ids).values_list("pk", "name")} if ids else {}
+
+
+def named(text: str, names: dict[str, str]) -> str:
+    """The engine names organizations by id; people read their names."""
+    return ORGANIZATION_ID.sub(lambda m: names.get(m[1], m[0]), text) if text else text
 
 # Reason codes whose text names a representation quota, or a lottery probability (which
 # follows from a person's demographic type), in the words shown without the permission.
@@ -40,6 +57,7 @@ def report_rows(run: SelectionRun, *, exact: bool) -> list[dict]:
         a.reference: a
         for a in Application.objects.filter(pk__in=ids).select_related("applicant", "organization")
     }
+    names = organization_names(row.get("reasons", "") for row in rows)
     out = []
     for row in rows:
         ref = row["applicant_id"]
@@ -58,7 +76,7 @@ def report_rows(run: SelectionRun, *, exact: bool) -> list[dict]:
             "fixed": row.get("fixed") or "",
             "selected": row.get("selected"),
             "probability": row.get("probability") if exact else None,
-            "reasons": redact(row.get("reason_codes", ""), row.get("reasons", ""), exact=exact),
+            "reasons": named(redact(row.get("reason_codes", ""), row.get("reasons", ""), exact=exact), names),
         })
     return out
 
@@ -68,7 +86,9 @@ def visible_conflicts(run: SelectionRun, *, exact: bool, k: int) -> dict | None:
     if not conflicts:
         return None
     relaxations = []
+    names = organization_names(r.get("name", "") for r in conflicts.get("relaxations", []))
     for r in conflicts.get("relaxations", []):
+        r = {**r, "name": named(r.get("name", ""), names)}
         def shown(n: int) -> str:
             return str(n) if exact or not (0 < n < k) else f"fewer than {k}"
 
