@@ -174,11 +174,8 @@ def _organization(call: ApplicationCall, data: dict) -> Organization | None:
     chosen = data.get("organization")
     if chosen:
         return chosen
-    name = (data.get("other_organization") or "").strip()
-    if not name:
-        return None
-    organization, _ = Organization.objects.get_or_create(organizer_id=call.organizer_id, name=name)
-    return organization
+    # The one lookup by name (any case, spaces normalised, a concurrent creation read back).
+    return lifecycle.organization_named(call.cohort, name=data.get("other_organization") or "")
 
 
 def _store_team(application: Application, call: ApplicationCall, data: dict) -> list[TeamMember]:

@@ -28,7 +28,7 @@ from sessions_app.selectors import COUNTED_KINDS
 
 # Cohorts that ended longer ago than this leave the dashboard (check-ins run 12 months after the end).
 ENDED_WITHIN = dt.timedelta(days=400)
-PARTICIPATING = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)
+PARTICIPATING = Enrollment.PARTICIPATING
 DEFAULT_COMPLETION_MIN = CohortSessionSettings._meta.get_field("completion_min_attendance").default
 OPEN_ASSISTANCE = (AssistanceRequest.Status.OPEN, AssistanceRequest.Status.ASSIGNED)
 AGE_BUCKETS = ((7, "Under a week"), (14, "1–2 weeks"), (28, "2–4 weeks"), (None, "Over 4 weeks"))

@@ -38,7 +38,7 @@ from .models import (
     DEFAULT_REMINDER_HOURS,
 )
 
-ACTIVE_ENROLLMENT = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)
+ACTIVE_ENROLLMENT = Enrollment.PARTICIPATING  # the one participating set (cohorts/models.py)
 FACILITATE_PERM = "cohorts.facilitate_cohort"
 # Kinds that count towards attendance rates and the completion rule.
 COUNTED_KINDS = (Session.Kind.TRAINING, Session.Kind.MASTERCLASS, Session.Kind.CHECK_IN)
