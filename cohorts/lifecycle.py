@@ -171,6 +171,14 @@ def _locked_enrollment(enrollment_id: int) -> Enrollment:
     return Enrollment.objects.select_for_update().select_related("person").get(pk=enrollment_id)
 
 
+def _locked_by_id(enrollment_id: int) -> tuple[Cohort | None, Enrollment | None]:
+    """For the beat tasks, which know only the id: the cohort locked first, then the row."""
+    cohort_id = Enrollment.objects.filter(pk=enrollment_id).values_list("cohort_id", flat=True).first()
+    if cohort_id is None:
+        return None, None
+    return locked_cohort(cohort_id), _locked_enrollment(enrollment_id)
+
+
 def _move(enrollment: Enrollment, to: str, *, by, now: datetime, reason: str, fields: Sequence[str] = ()) -> None:
     """Save a status change with its timestamps and write the audit entry."""
     from_status = enrollment.status if enrollment.pk else ""
@@ -206,16 +214,17 @@ def _record(enrollment: Enrollment, from_status: str, *, by, now: datetime, reas
                  reason=reason)
 
 
-def _take_seat(enrollment: Enrollment, *, by, now: datetime, reason: str, payment_due_at=None) -> None:
+def _take_seat(enrollment: Enrollment, *, by, now: datetime, reason: str, payment_due_at=None,
+               fields: Sequence[str] = ()) -> None:
     """Give the enrollment its seat: confirmed, or held until payment in a paid cohort."""
     due = None
     if not enrollment.cohort.is_free:
         due = payment_due_at or payment_deadline_for(enrollment, now)
     if due is None:
-        _move(enrollment, Status.CONFIRMED, by=by, now=now, reason=reason)
+        _move(enrollment, Status.CONFIRMED, by=by, now=now, reason=reason, fields=fields)
         return
     enrollment.payment_due_at = due
-    _move(enrollment, Status.AWAITING_PAYMENT, by=by, now=now, reason=reason)
+    _move(enrollment, Status.AWAITING_PAYMENT, by=by, now=now, reason=reason, fields=fields)
 
 
 def _new_enrollment(cohort: Cohort, *, person, organization, role, team=None) -> Enrollment:
@@ -472,27 +481,38 @@ def enroll_by_staff(
     return enrollment
 
 
-def _selected_people(lead, members: Sequence[SelectedMember], lead_role: str | None, team) -> list[tuple]:
+def _selection(cohort: Cohort, *, lead, organization, members: Sequence[SelectedMember], team_name: str,
+               lead_role: str | None, what: str) -> tuple[Cohort, list[tuple]]:
+    """Lock the cohort and plan the seats of people chosen in a selection: [(person, role,
+    team, their active enrollment or None)], refused (changing nothing) when too few seats are free."""
+    cohort = locked_cohort(cohort.pk)
+    team = None
+    if cohort.is_team_cohort and organization is not None:
+        team, _ = Team.objects.get_or_create(
+            cohort=cohort, organization=organization,
+            defaults={"organizer_id": cohort.organizer_id, "name": team_name or organization.name},
+        )
     role = lead_role or (Enrollment.Role.TEAM_LEAD if team else Enrollment.Role.PARTICIPANT)
-    return [(lead, role)] + [(m.person, m.role) for m in members]
-
-
-def _team_for(cohort: Cohort, organization, team_name: str):
-    if not (cohort.is_team_cohort and organization is not None):
-        return None
-    team, _ = Team.objects.get_or_create(
-        cohort=cohort, organization=organization,
-        defaults={"organizer_id": cohort.organizer_id, "name": team_name or organization.name},
-    )
-    return team
-
-
-def _seat_holders(cohort: Cohort, people: list) -> dict[int, Enrollment]:
-    return {
+    wanted = [(lead, role)] + [(m.person, m.role) for m in members]
+    existing = {
         e.person_id: e
-        for e in Enrollment.objects.select_for_update().filter(cohort=cohort, person__in=people)
+        for e in Enrollment.objects.select_for_update().filter(cohort=cohort, person__in=[p for p, _ in wanted])
         .exclude(status=Status.CANCELLED)
     }
+    plan = [(person, role, team, existing.get(person.pk)) for person, role in wanted]
+    needed = sum(1 for *_, e in plan if e is None or e.status not in Enrollment.SEAT_HOLDING)
+    free = selectors.free_seats(cohort)
+    _race_window(True)
+    if free is not None and needed > free:
+        raise LifecycleError(f"{cohort} has {free} seat(s) left; {what} {needed}.")
+    return cohort, plan
+
+
+def _placed(cohort, enrollment, *, person, role, team, organization) -> Enrollment:
+    if enrollment is None:
+        return _new_enrollment(cohort, person=person, organization=organization, role=role, team=team)
+    enrollment.organization, enrollment.team, enrollment.role = organization, team, role
+    return enrollment
 
 
 def enroll_selected(
@@ -513,30 +533,18 @@ def enroll_selected(
     the others are added. Refused, changing nothing, when the seats they need are taken.
     """
     now = now or timezone.now()
+    result = []
     with transaction.atomic():
-        cohort = locked_cohort(cohort.pk)
-        team = _team_for(cohort, organization, team_name)
-        wanted = _selected_people(lead, members, lead_role, team)
-        existing = _seat_holders(cohort, [p for p, _ in wanted])
-        needed = sum(1 for p, _ in wanted if existing.get(p.pk) is None or existing[p.pk].status
-                     not in Enrollment.SEAT_HOLDING)
-        free = selectors.free_seats(cohort)
-        _race_window(True)
-        if free is not None and needed > free:
-            raise LifecycleError(f"{cohort} has {free} seat(s) left; this selection needs {needed}.")
-        result = []
-        for person, role in wanted:
-            enrollment = existing.get(person.pk)
-            if enrollment is None:
-                enrollment = _new_enrollment(cohort, person=person, organization=organization, role=role, team=team)
-            elif enrollment.status in (Status.CONFIRMED, Status.COMPLETED, Status.AWAITING_PAYMENT):
+        cohort, plan = _selection(cohort, lead=lead, organization=organization, members=members,
+                                  team_name=team_name, lead_role=lead_role, what="this selection needs")
+        for person, role, team, enrollment in plan:
+            if enrollment is not None and enrollment.status in Enrollment.PARTICIPATING + (Status.AWAITING_PAYMENT,):
                 result.append(enrollment)
                 continue
-            else:
-                enrollment.organization, enrollment.team, enrollment.role = organization, team, role
+            enrollment = _placed(cohort, enrollment, person=person, role=role, team=team, organization=organization)
             if organization is not None:
                 affiliate(person, organization)
-            _take_seat(enrollment, by=by, now=now, reason=reason)
+            _take_seat(enrollment, by=by, now=now, reason=reason, fields=["organization", "team", "role"])
             _notify_registered(enrollment)
             result.append(enrollment)
     return result
@@ -562,30 +570,17 @@ def offer_seats(
     Refused, changing nothing, when the seats the offers need are taken.
     """
     now = now or timezone.now()
+    result = []
     with transaction.atomic():
-        cohort = locked_cohort(cohort.pk)
-        team = _team_for(cohort, organization, team_name)
-        wanted = _selected_people(lead, members, lead_role, team)
-        existing = _seat_holders(cohort, [p for p, _ in wanted])
-        needed = sum(1 for p, _ in wanted if existing.get(p.pk) is None or existing[p.pk].status
-                     not in Enrollment.SEAT_HOLDING)
-        free = selectors.free_seats(cohort)
-        _race_window(True)
-        if free is not None and needed > free:
-            raise LifecycleError(f"{cohort} has {free} seat(s) left; these offers need {needed}.")
-        result = []
-        for person, role in wanted:
-            enrollment = existing.get(person.pk)
+        cohort, plan = _selection(cohort, lead=lead, organization=organization, members=members,
+                                  team_name=team_name, lead_role=lead_role, what="these offers need")
+        for person, role, team, enrollment in plan:
             if enrollment is not None and enrollment.status in Enrollment.SEAT_HOLDING:
                 result.append(enrollment)
                 continue
-            if enrollment is None:
-                enrollment = _new_enrollment(cohort, person=person, organization=organization, role=role, team=team)
-            else:
-                enrollment.organization, enrollment.team, enrollment.role = organization, team, role
+            enrollment = _placed(cohort, enrollment, person=person, role=role, team=team, organization=organization)
             enrollment.offer_expires_at = expires_at
-            _move(enrollment, Status.OFFERED, by=by, now=now, reason=reason,
-                  fields=["organization", "team", "role"])
+            _move(enrollment, Status.OFFERED, by=by, now=now, reason=reason, fields=["organization", "team", "role"])
             if notify_people:
                 _notify(enrollment, "seat_offered", key=f"offered:{expires_at.isoformat()}")
             result.append(enrollment)
@@ -626,11 +621,9 @@ def expire_offer(*, enrollment_id: int, now: datetime | None = None) -> bool:
     """Let one due offer lapse and refill the seat. False when it was answered or handled meanwhile."""
     now = now or timezone.now()
     with transaction.atomic():
-        cohort_id = Enrollment.objects.filter(pk=enrollment_id).values_list("cohort_id", flat=True).first()
-        if cohort_id is None:
+        cohort, enrollment = _locked_by_id(enrollment_id)
+        if enrollment is None:
             return False
-        cohort = locked_cohort(cohort_id)
-        enrollment = _locked_enrollment(enrollment_id)
         if enrollment.status != Status.OFFERED or not enrollment.offer_expires_at or enrollment.offer_expires_at > now:
             return False
         expired_at = enrollment.offer_expires_at
@@ -729,11 +722,9 @@ def lapse_payment_hold(*, enrollment_id: int, now: datetime | None = None) -> bo
     """
     now = now or timezone.now()
     with transaction.atomic():
-        cohort_id = Enrollment.objects.filter(pk=enrollment_id).values_list("cohort_id", flat=True).first()
-        if cohort_id is None:
+        cohort, enrollment = _locked_by_id(enrollment_id)
+        if enrollment is None:
             return False
-        cohort = locked_cohort(cohort_id)
-        enrollment = _locked_enrollment(enrollment_id)
         due = enrollment.payment_due_at
         if enrollment.status != Status.AWAITING_PAYMENT or due is None or due > now:
             return False
