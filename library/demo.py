@@ -127,6 +127,9 @@ class _Library:
         resource, _ = Resource.objects.update_or_create(organizer=self.organizer, title=title, defaults=defaults)
         resource.topics.set(self.topics(topics))
         resource.audience_programs.set([p for p in programs if p is not None])
+        if file_text is None and not resource.url and resource.kind in (Resource.Kind.TEMPLATE, Resource.Kind.TOOLKIT):
+            # A template or toolkit is something to download: its text as a Markdown file.
+            file_text = f"# {title}\n\n{fields.get('summary', '')}\n\n{fields.get('body', '')}\n"
         if file_text is not None and not resource.file:
             name = f"{slugify(title)[:80]}.md"
             resource.file.save(name, ContentFile(file_text.encode()), save=False)
@@ -205,12 +208,20 @@ def _illinois(ctx) -> _Library:
         summary="Templates and talking points for new communication materials, from the technical assistance after each session.",
         body="Use these drafts after the series: a board memo, a staff announcement, a statement of commitment "
              "and a one-page update for partners. Book office hours for feedback on your own draft.",
+        file_text="# Communication materials toolkit\n\n## Board memo\n\nWhy we are joining the racial equity "
+                  "training, what it asks of us, and what we will report back.\n\n## Staff announcement\n\n"
+                  "What is changing, who to talk to, and how staff can take part.\n\n## Statement of commitment\n\n"
+                  "See the commitment statement template.\n\n## One-page partner update\n\nWhat we learned, "
+                  "what we are trying next, where we need partners.\n",
     )
     template = lib.resource(
         "Template: our organization's racial equity commitment statement", kind=K.TEMPLATE, audience=A.PROGRAMS,
         programs=[program], topics=["Communication"], author="Illinois Partners for Human Service",
         summary="A fill-in template for participants of the training series.",
         body="1. Why racial equity matters to our mission.\n2. What we commit to.\n3. How we will be accountable.",
+        file_text="# Our racial equity commitment statement\n\n1. Why racial equity matters to our mission:\n\n"
+                  "   ______________________________\n\n2. What we commit to:\n\n   ______________________________\n\n"
+                  "3. How we will be accountable:\n\n   ______________________________\n",
     )
     lib.resource(
         "Facilitator guide: opening a racial healing circle", kind=K.DOCUMENT, audience=A.STAFF,

@@ -58,3 +58,10 @@ def test_demo_collections_link_to_the_catalogs_programs_and_modules(db):
         assert series.program == program and series.items.count() == 7
         # Programs the catalog did not make are skipped, not invented.
         assert Collection.objects.get(title="The framework, area by area").program is None
+
+
+def test_demo_templates_and_toolkits_have_something_to_download(db):
+    call_command("load_demo", verbosity=0)
+    with scopes_disabled():
+        empty = [r.title for r in Resource.objects.filter(kind__in=["template", "toolkit"]) if not r.file and not r.url]
+    assert empty == []
