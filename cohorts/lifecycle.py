@@ -823,7 +823,8 @@ def _notify_registered(enrollment: Enrollment) -> None:
 
 def _notify(enrollment: Enrollment, what: str, *, key: str) -> None:
     cohort = enrollment.cohort
-    zone = cohort.time_zone
+    # The person's own zone when they chose one (as their /me pages show), else the cohort's.
+    zone = enrollment.person.time_zone or cohort.time_zone
     context = {
         "person_name": enrollment.person.display_name,
         "program_title": cohort.program.title,
