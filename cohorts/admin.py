@@ -71,7 +71,6 @@ class ModuleInline(ScopedStackedInline):
     model = Module
     extra = 0
     fields = ["order", "title", "period", "cohort", "description", "learning_objectives", "facilitators"]
-    filter_horizontal = ["facilitators"]
 
 
 class PlanningPartnerInline(ScopedTabularInline):
@@ -87,7 +86,6 @@ class ProgramAdmin(ReadinessInAdmin, OrganizerScopedAdmin):
     list_filter = ["kind", "status", "organizer"]
     search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["facilitators"]
     inlines = [ModuleInline, PlanningPartnerInline]
     fieldsets = [
         (None, {"fields": ["organizer", "kind", "title", "slug", "status", "summary", "description"]}),
@@ -185,7 +183,6 @@ class ModuleAdmin(OrganizerScopedAdmin):
     list_filter = ["program", "organizer"]
     search_fields = ["title", "description", "learning_objectives"]
     list_select_related = ["program"]
-    filter_horizontal = ["facilitators"]
 
 
 @admin.register(Facilitator)
@@ -381,5 +378,4 @@ class AffinityGroupAdmin(OrganizerScopedAdmin):
     list_display = ["name", "cohort"]
     list_filter = ["cohort", "organizer"]
     search_fields = ["name"]
-    filter_horizontal = ["facilitators"]
     inlines = [AffinityMembershipInline]

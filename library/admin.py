@@ -71,7 +71,6 @@ class ResourceAdmin(OrganizerScopedAdmin):
     list_display = ["title", "kind", "audience", "status", "language", "view_count", "download_count", "updated_at"]
     list_filter = ["status", "audience", "kind", "language", "topics", "organizer"]
     search_fields = ["title", "summary", "author"]
-    filter_horizontal = ["topics", "audience_programs", "audience_cohorts"]
     raw_id_fields = ["contributor"]
     readonly_fields = ["original_filename", "content_type", "file_size", "view_count", "download_count",
                        "reviewed_by", "reviewed_at", "created_at", "updated_at"]

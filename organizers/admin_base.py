@@ -129,6 +129,22 @@ class _TenantAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widgets = getattr(getattr(field, "widget", None), "widgets", None)
+        if field is not None and widgets and len(widgets) == 2 and hasattr(field, "fields"):
+            # The admin's date and time boxes share one label, which names only the first.
+            label = str(field.label or db_field.verbose_name).capitalize()
+            widgets[0].attrs.setdefault("aria-label", f"{label}: date")
+            widgets[1].attrs.setdefault("aria-label", f"{label}: time")
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Checkboxes rather than Django's two-box selector, whose help icons carry ARIA
+        # labels screen readers are not allowed to use, and which is awkward by keyboard.
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is get_user_model() and not request.user.is_superuser:
             # Not the raw-id widget nor a dropdown: both name any account of the platform

@@ -39,7 +39,6 @@ class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
     list_filter = ["kind", "cohort__program", "cohort"]
     search_fields = ["title", "cohort__title"]
     date_hierarchy = "starts_at"
-    filter_horizontal = ["facilitators"]
     inlines = [AttendanceInline]
     change_list_template = "admin/sessions_app/session/change_list.html"
 
