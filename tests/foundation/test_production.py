@@ -1,6 +1,7 @@
 """Production settings pass Django's deploy checks with the environment a deployment sets."""
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,17 @@ def _env_example() -> dict[str, str]:
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
-            values[key] = value
+            values[key] = shlex.split(value)[0] if value else ""  # quoted so a shell can source it
     return values
+
+
+def test_env_example_is_readable_by_a_shell_as_by_compose():
+    script = "set -a; . ./.env.example; set +a; env"
+    result = subprocess.run(["sh", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                            env={"PATH": os.environ.get("PATH", "")})
+    assert result.returncode == 0, result.stderr
+    shell = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert {k: shell.get(k) for k in _env_example()} == _env_example()
 
 
 def test_check_deploy_passes_with_the_documented_environment():
