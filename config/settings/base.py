@@ -194,6 +194,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://
 CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = BASE_DIR / "var" / "celery-queue"
+    # Any command may enqueue (load_demo sends its welcome mail after commit), not only
+    # runlocal, which used to be the one that made these folders.
+    for _folder in (_queue_dir / "processed", _queue_dir / "control"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
