@@ -42,7 +42,8 @@ def _application_call(cohort: Cohort) -> ApplicationCall | None:
     if cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or cohort.call_id is None:
         return None
     return ApplicationCall(id=cohort.call_id, cohort=cohort, opens_at=cohort.call_opens_at,
-                           deadline=cohort.call_deadline, open_for_applications=cohort.call_is_open_for_applications)
+                           deadline=cohort.call_deadline, open_for_applications=cohort.call_is_open_for_applications,
+                           selection_confirmed_at=cohort.call_selection_confirmed_at)
 
 
 def _under_way(cohort: Cohort, today: date) -> bool:
@@ -58,6 +59,10 @@ def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
         return "in progress", "This cohort is under way; its participants were selected." + services.contact_line(cohort)
     if call is None:
         return "by application", "Applications are not open yet." + services.contact_line(cohort)
+    if call.selection_confirmed_at:
+        return "applications closed", (
+            "Applications are closed: the participants have been selected." + services.contact_line(cohort)
+        )
     if not call.open_for_applications and not (call.deadline and now > call.deadline):
         return "by application", "Applications are not open yet." + services.contact_line(cohort)
     if call.is_open(now):

@@ -54,6 +54,7 @@ def _runs(**where) -> QuerySet[Cohort]:
             call_opens_at=F("application_call__opens_at"),
             call_deadline=F("application_call__deadline"),
             call_is_open_for_applications=F("application_call__open_for_applications"),
+            call_selection_confirmed_at=F("application_call__selection_confirmed_at"),
         )
         .order_by("starts_on", "title", "id")
     )

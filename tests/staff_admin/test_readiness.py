@@ -190,3 +190,14 @@ def test_cohort_and_program_pages_show_their_checklist(organizer, staff_user, cl
     cohort = CohortFactory(program=program, is_team_cohort=True, team_size_min=None, team_size_max=None)
     html = client.get(f"/admin/cohorts/cohort/{cohort.pk}/change/").content.decode()
     assert "Teams join this cohort but no team size is set." in html
+
+
+def test_the_program_page_says_closed_once_a_selection_is_confirmed_before_the_deadline(ready_call, client_for):
+    program = ready_call.cohort.program
+    url = f"/{program.organizer.slug}/programs/{program.slug}/"
+    assert f"/apply/{ready_call.pk}/" in client_for().get(url).content.decode()
+    with scopes_disabled():
+        ApplicationCall.objects.filter(pk=ready_call.pk).update(selection_confirmed_at=timezone.now())
+    html = client_for().get(url).content.decode()
+    assert "Applications are closed: the participants have been selected." in html
+    assert f"/apply/{ready_call.pk}/" not in html
