@@ -16,6 +16,14 @@ from organizers.roles import Capability
 from .models import Application, DemographicAccessLog, DemographicCategory, DemographicResponse
 
 NOT_ANSWERED = "Not answered or prefer not to say"
+HIDDEN = "hidden"
+
+
+def hidden_legend(k: int) -> str:
+    """What "hidden" means wherever suppressed aggregates are shown."""
+    return (f"“{HIDDEN}”: either a group of fewer than {k} people, or a cell hidden so that such a small group "
+            "can't be worked out from the rest and the total; the page does not say which of the two, because "
+            "that would give the small group away.")
 
 
 def may_read_individual(access, *, call=None, as_reviewer: bool = False) -> bool:
@@ -77,7 +85,10 @@ class Cell:
 
     @property
     def shown(self) -> str:
-        return f"fewer than {self.k}" if self.suppressed else str(self.count)
+        # One word for both kinds of hidden cell: telling a small group (fewer than k) from
+        # a cell hidden to protect it would narrow the small group down, sometimes to its
+        # exact size (total 6 = a hidden cell of at least k plus one of 1..k-1 gives 5 and 1).
+        return HIDDEN if self.suppressed else str(self.count)
 
 
 @dataclass

@@ -279,6 +279,7 @@ def pool(request, organizer_slug: str, call_id: int):
         if run_id.isdigit() else None
     return render(request, "applications/pool.html", {
         "call": call, "exact": exact, "k": request.organizer.small_cell_k,
+        "hidden_legend": demographics.hidden_legend(request.organizer.small_cell_k),
         "runs": call.runs.select_related("created_by", "confirmed_by")[:50],
         "run_form": RunForm(), **selectors.pool_dashboard(call, exact=exact, run=run),
     })

@@ -140,19 +140,19 @@ def test_pool_dashboard_suppresses_small_cells(s, organizer, client_for):
 
     body = dashboard()
     # Two Indigenous applicants, two White, one Black, one Lummi Nation: all fewer than k=5.
-    assert '<th scope="row">race: Indigenous</th><td>2</td><td>—</td><td>fewer than 5</td>' in body
-    assert '<th scope="row">Indigenous</th><td>fewer than 5</td>' in body
-    assert f'<th scope="row">{SECRET}</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">race: Indigenous</th><td>2</td><td>—</td><td>hidden</td>' in body
+    assert '<th scope="row">Indigenous</th><td>hidden</td>' in body
+    assert f'<th scope="row">{SECRET}</th><td>hidden</td>' in body
     grant(s.staff, organizer)
     body = dashboard()
     assert '<th scope="row">Indigenous</th><td>2</td>' in body
-    assert f'<th scope="row">{SECRET}</th><td>1</td>' in body and "fewer than 5" not in body
+    assert f'<th scope="row">{SECRET}</th><td>1</td>' in body and "<td>hidden</td>" not in body
 
 
 def test_complementary_suppression_hides_a_second_cell():
     cells = [Cell("White", 6), Cell("Black", 5), Cell("Indigenous", 2), Cell("Not answered", 0)]
     hide_total = suppress(cells, total=13, k=5)
-    assert [c.shown for c in cells] == ["6", "fewer than 5", "fewer than 5", "0"]
+    assert [c.shown for c in cells] == ["6", "hidden", "hidden", "0"]
     assert not hide_total
     # With nothing else to hide, the total goes instead.
     cells = [Cell("Indigenous", 2), Cell("Not answered", 0)]
@@ -192,8 +192,13 @@ def test_quota_table_hides_the_cell_the_category_table_hides_to_protect_another(
     body = re.sub(r">\s+<", "><", staff.get(reverse("applications:pool", kwargs={
         "organizer_slug": organizer.slug, "call_id": call.pk})).content.decode())
     # Island (2) is hidden; South (6) is hidden with it so 16 - 8 - South cannot reveal Island...
-    assert '<th scope="row">Island</th><td>fewer than 5</td>' in body
-    assert '<th scope="row">South</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">Island</th><td>hidden</td>' in body
+    assert '<th scope="row">South</th><td>hidden</td>' in body
     assert '<th scope="row">North</th><td>8</td>' in body
     # ...and the quota on South does not give the 6 away either.
-    assert '<th scope="row">region: South</th><td>1</td><td>—</td><td>fewer than 5</td>' in body
+    assert '<th scope="row">region: South</th><td>1</td><td>—</td><td>hidden</td>' in body
+    # South's 6 is not labelled "fewer than 5" (untrue); the legend says what "hidden" covers, without
+    # telling the two kinds apart (which would give Island away).
+    assert "fewer than 5</td>" not in body
+    assert ("“hidden”: either a group of fewer than 5 people, or a cell hidden so that such a small group "
+            "can&#x27;t be worked out from the rest") in body

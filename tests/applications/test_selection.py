@@ -236,12 +236,12 @@ def test_pool_dashboard_compares_a_run_and_then_the_seats_held(organizer, client
         body = re.sub(r">\s+<", "><", staff.get(s.url("pool", call_id=s.call.pk) + query).content.decode())
         return re.search(r'<th scope="row">race: Indigenous</th>(.*?)</tr>', body).group(1)
 
-    assert quota_row() == "<td>2</td><td>—</td><td>fewer than 5</td><td>—</td><td>—</td>"
-    assert quota_row(f"?run={run.pk}") == "<td>2</td><td>—</td><td>fewer than 5</td><td>fewer than 5</td><td>yes</td>"
+    assert quota_row() == "<td>2</td><td>—</td><td>hidden</td><td>—</td><td>—</td>"
+    assert quota_row(f"?run={run.pk}") == "<td>2</td><td>—</td><td>hidden</td><td>hidden</td><td>yes</td>"
     assert quota_row("?run=999") == quota_row()  # an unknown run is ignored
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(s.url("confirm_run", run_id=run.pk))
-    assert quota_row().endswith("<td>fewer than 5</td><td>yes</td>")
+    assert quota_row().endswith("<td>hidden</td><td>yes</td>")
 
 
 def test_a_run_left_running_by_a_dead_worker_is_solved_on_redelivery(organizer):
