@@ -8,6 +8,9 @@ Erasure keeps what organizers must keep (enrollments and attendance, so counts a
 rates stay true; orders and issued invoices) and removes who it was: the account
 becomes "Deleted person" with an address that cannot receive mail and no way to sign
 in; everything the person wrote or that only describes them is deleted or blanked.
+The one exception is an issued invoice: a legal record that must name its buyer (name,
+address, tax id: EU VAT Directive art. 226) for years (`PRAXIS_INVOICE_RETENTION_YEARS`),
+so it keeps the buyer details frozen when it was issued and loses only the email address.
 """
 
 from __future__ import annotations
@@ -112,7 +115,6 @@ def erase_account(*, user, now: dt.datetime | None = None) -> None:
     )
 
     now = now or timezone.now()
-    name_values = {v for v in (user.full_name, user.preferred_name, user.email) if v}
     with transaction.atomic(), scopes_disabled():
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         for certificate in Certificate.objects.filter(enrollment__person=user):
@@ -131,7 +133,7 @@ def erase_account(*, user, now: dt.datetime | None = None) -> None:
                       ModuleDelegate, EmailAddress, Authenticator):
             model.objects.filter(**{"user" if _has(model, "user") else "person": user}).delete()
         OutboundMessage.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
-        _erase_in_other_apps(user, name_values)
+        _erase_in_other_apps(user)
         user.email = f"deleted-{user.pk}@deleted.invalid"
         user.full_name, user.preferred_name, user.pronouns = ERASED_NAME, "", ""
         user.is_active = False
@@ -143,7 +145,7 @@ def _has(model, field: str) -> bool:
     return any(f.name == field for f in model._meta.fields)
 
 
-def _erase_in_other_apps(user, name_values: set[str]) -> None:
+def _erase_in_other_apps(user) -> None:
     """Apps that may not be installed everywhere: community posts, library bookmarks, billing copies."""
     if apps.is_installed("library"):
         from library.models import Bookmark
@@ -158,12 +160,25 @@ def _erase_in_other_apps(user, name_values: set[str]) -> None:
     if apps.is_installed("billing"):
         from billing.models import Invoice, Order
 
-        # Orders and issued invoices stay (amounts, numbers); the person's name and address leave them.
-        Order.objects.filter(placed_by=user).update(billing_name=ERASED_NAME, billing_email="")
+        # Orders stay (amounts, references) without the person. Issued invoices keep the buyer they
+        # were issued to (name, address, tax id: the law requires them on the invoice for years);
+        # only the email address, which no invoice needs, leaves them.
+        Order.objects.filter(placed_by=user).update(billing_name=ERASED_NAME, billing_email="", billing_address="",
+                                                    billing_tax_id="")
         for invoice in Invoice.objects.filter(order__placed_by=user).only("id", "buyer"):
-            buyer = {k: (ERASED_NAME if isinstance(v, str) and v in name_values else v)
-                     for k, v in (invoice.buyer or {}).items()}
-            Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
+            if (invoice.buyer or {}).get("email"):
+                buyer = {**invoice.buyer, "email": ""}
+                Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
+
+
+def kept_invoices(user) -> int:
+    """How many issued invoices (and credit notes) name this person's orders: they outlive the account."""
+    if not apps.is_installed("billing"):
+        return 0
+    from billing.models import Invoice
+
+    with scopes_disabled():
+        return Invoice.objects.filter(order__placed_by=user).count()
 
 
 def cohorts_due_for_retention(*, today: dt.date):

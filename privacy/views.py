@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -34,4 +35,7 @@ def delete_account(request):
             logout(request)
             messages.success(request, "Your account is deleted and your personal data erased.")
             return redirect("home")
-    return render(request, "privacy/delete_account.html", {"error": error}, status=400 if error else 200)
+    return render(request, "privacy/delete_account.html", {
+        "error": error, "kept_invoices": services.kept_invoices(request.user),
+        "invoice_years": settings.PRAXIS_INVOICE_RETENTION_YEARS,
+    }, status=400 if error else 200)

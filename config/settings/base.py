@@ -220,6 +220,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # unless the organizer sets its own threshold.
 PRAXIS_DEFAULT_SMALL_CELL_K = 5
 
+# Issued invoices are legal records: tax law makes the seller keep them (with the buyer's
+# name and address, EU VAT Directive art. 226) for years: 7 in the Netherlands and for the
+# IRS, 10 in Germany and France. Account deletion keeps them; the deletion page names the
+# longest of these periods.
+PRAXIS_INVOICE_RETENTION_YEARS = 10
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

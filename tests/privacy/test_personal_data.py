@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from applications.models import Application, DemographicResponse
 from billing import services as billing
-from billing.models import Invoice
+from billing.models import Invoice, Order
 from cohorts.models import Enrollment
 from reports.certificates import issue_certificate
 from sessions_app.models import AssistanceRequest, Attendance, CheckInResponse, CheckInRound, SessionFeedback
@@ -24,6 +24,7 @@ from tests.reports.scenario import P, held_session, mark
 pytestmark = pytest.mark.django_db
 
 NAME, EMAIL, PASSWORD = "Zora Quintana-Blake", "zora.qb@example.org", "pw-for-tests-only"
+ADDRESS = "Keizersgracht 1, Amsterdam"
 
 
 @pytest.fixture
@@ -55,13 +56,17 @@ def zora(organizer):
     thread = start(space, other.person, title="Hiring", body="What changed?")
     reply(thread, person, body="Zoraq: we rewrote our job posts.")
     order = bare_order(priced_cohort(organizer), buyer=person)
+    with scopes_disabled():
+        Order.objects.filter(pk=order.pk).update(billing_name=NAME, billing_address=ADDRESS,
+                                                     billing_tax_id="NL-ZQB-01")
+        order.refresh_from_db()
     with scope(organizer=organizer.id):
         billing.issue_invoice(order=order)
     return person
 
 
-def texts_mentioning(values) -> list[str]:
-    """Every text or JSON column in the database that still contains one of `values`."""
+def texts_mentioning(values, *, but=()) -> list[str]:
+    """Every text or JSON column in the database that still contains one of `values` (except the `but` columns)."""
     found = []
     with scopes_disabled():
         for model in apps.get_models():
@@ -69,6 +74,8 @@ def texts_mentioning(values) -> list[str]:
                                                                       models.JSONField))]
             for obj in model._base_manager.all():
                 for field in fields:
+                    if f"{model._meta.label}.{field.name}" in but:
+                        continue
                     value = getattr(obj, field.attname)
                     text = json.dumps(value) if field.get_internal_type() == "JSONField" else str(value or "")
                     for needle in values:
@@ -114,14 +121,40 @@ def test_delete_account_end_to_end(zora, organizer):
     # Signed out, and no way back in.
     assert client.get(reverse("privacy:my_data")).status_code == 302
     assert Client().post("/accounts/login/", {"login": EMAIL, "password": PASSWORD}).status_code != 302
-    # Their name, email and words appear nowhere.
-    assert texts_mentioning([NAME, EMAIL, "Zoraq", "555 0100"]) == []
+    # Their name, email and words appear nowhere but on the invoice issued to them, which the law
+    # requires to name its buyer (with the address); the email address leaves it too.
+    assert texts_mentioning([NAME, EMAIL, "Zoraq", "555 0100", ADDRESS], but={"billing.Invoice.buyer"}) == []
+    assert texts_mentioning([EMAIL, "Zoraq", "555 0100"]) == []
     with scopes_disabled():
         assert not DemographicResponse.objects.exists()
         # What the organizer must keep remains, without the person.
         assert Attendance.objects.filter(status="present").count() == attendance_before == 4
         assert list(Invoice.objects.values_list("number", "gross")) == invoices_before
+        invoice = Invoice.objects.get()
+        assert invoice.buyer == {"name": NAME, "email": "", "address": ADDRESS, "tax_id": "NL-ZQB-01",
+                                 "po_reference": ""}
+        order = invoice.order
+        assert (order.billing_name, order.billing_email, order.billing_address) == ("Deleted person", "", "")
         enrollment = Enrollment.objects.get(cohort__title="Series Z", status=Enrollment.Status.COMPLETED)
         assert enrollment.person.display_name == "Deleted person" and not enrollment.person.is_active
         assert Application.objects.get(applicant=enrollment.person).status == Application.Status.SUBMITTED
         assert enrollment.certificate.revoked_at is not None
+
+
+def test_a_deleted_persons_invoice_still_renders_with_the_buyer_it_was_issued_to(zora, organizer, staff_user,
+                                                                               client_for):
+    from tests.billing.test_payments import pdf_text
+
+    client = signed_in()
+    page = client.get(reverse("privacy:delete_account")).content.decode()
+    assert "Invoices issued to you are kept as the law requires, for 10 years after they were issued" in page
+    assert "You have 1 issued invoice or credit note." in page
+    client.post(reverse("privacy:delete_account"), {"email": EMAIL, "password": PASSWORD})
+    with scopes_disabled():
+        invoice = Invoice.objects.get()
+    response = client_for(staff_user).get(reverse("billing:invoice_pdf", kwargs={
+        "organizer_slug": organizer.slug, "invoice_id": invoice.pk}))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert NAME in text and ADDRESS in text and "NL-ZQB-01" in text and invoice.number in text
+    assert EMAIL not in text and "Deleted person" not in text
