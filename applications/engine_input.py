@@ -16,9 +16,9 @@ from . import selection as engine
 from .demographics import features_by_application
 from .models import Application, ApplicationCall
 
-# Why the Django side itself makes someone ineligible (the engine only sees `eligible=False`).
+# Why the Django side itself makes someone ineligible (the engine only sees `eligible=False`); a team
+# that breaks the cohort's composition rule gives that rule's own reason (Cohort.team_composition_problem).
 TEAM_UNCONFIRMED = "not every team member has confirmed by email"
-TEAM_NO_DIRECTOR = "the team has no executive director"
 
 
 @dataclass
@@ -90,12 +90,8 @@ def _team_problem(application: Application, cohort: Cohort) -> str:
     members = list(application.team_members.all())
     if any(m.confirmed_at is None for m in members):
         return TEAM_UNCONFIRMED
-    if cohort.team_requires_executive_director and not (
-        application.is_executive_director
-        or any(m.role == m.Role.EXECUTIVE_DIRECTOR for m in members)
-    ):
-        return TEAM_NO_DIRECTOR
-    return ""
+    directors = int(application.is_executive_director) + sum(m.role == m.Role.EXECUTIVE_DIRECTOR for m in members)
+    return cohort.team_composition_problem(size=len(members) + 1, executive_directors=directors)
 
 
 def build_problem(

@@ -206,14 +206,10 @@ def _check_team_rules(call: ApplicationCall, application: Application, members: 
     cohort = call.cohort
     if not cohort.is_team_cohort:
         return
-    size = len(members) + 1
-    if cohort.team_size_min and size < cohort.team_size_min:
-        raise ValidationError(f"A team needs at least {cohort.team_size_min} people including you; this one has {size}.")
-    if cohort.team_size_max and size > cohort.team_size_max:
-        raise ValidationError(f"A team has at most {cohort.team_size_max} people including you; this one has {size}.")
     directors = int(application.is_executive_director) + sum(m.role == TeamMember.Role.EXECUTIVE_DIRECTOR for m in members)
-    if cohort.team_requires_executive_director and directors != 1:
-        raise ValidationError("A team must include its executive director: mark exactly one person as executive director.")
+    problem = cohort.team_composition_problem(size=len(members) + 1, executive_directors=directors)
+    if problem:
+        raise ValidationError(problem)
 
 
 def _store_demographics(application: Application, call: ApplicationCall, data: dict, now) -> None:

@@ -391,21 +391,12 @@ def register_team(
             field="members",
         )
     size = 1 + len(emails)
-    if cohort.team_size_min and size < cohort.team_size_min:
-        raise LifecycleError(
-            f"Teams in this cohort have at least {cohort.team_size_min} people; yours has {size}.", field="members"
-        )
-    if cohort.team_size_max and size > cohort.team_size_max:
-        raise LifecycleError(
-            f"Teams in this cohort have at most {cohort.team_size_max} people; yours has {size}.", field="members"
-        )
     named = [m for m in members if m.email.strip()]
-    if cohort.team_requires_executive_director and not (
-        lead_is_executive_director or any(m.is_executive_director for m in named)
-    ):
-        raise LifecycleError(
-            "This cohort asks every team to include its executive director: mark who it is.", field="members"
-        )
+    problem = cohort.team_composition_problem(
+        size=size, executive_directors=int(lead_is_executive_director) + sum(m.is_executive_director for m in named)
+    )
+    if problem:
+        raise LifecycleError(problem, field="members")
     people = [lead] + [found[m.email.strip().lower()] for m in named]
     problem = selectors.already_registered(cohort, people)
     if problem:

@@ -220,6 +220,27 @@ class Cohort(models.Model):
         if self.team_size_min and self.team_size_max and self.team_size_max < self.team_size_min:
             raise ValidationError({"team_size_max": "The largest team size must be at least the smallest."})
 
+    def team_composition_problem(self, *, size: int, executive_directors: int) -> str:
+        """Why a team of `size` people (its lead included) with this many people marked as
+        executive director does not fit this cohort, or "" when it does.
+
+        The one team-composition rule: open-cohort registration, team applications and
+        the selection engine's eligibility all ask it. Seed 001 asks for "a team of three
+        leaders, including the executive director": an organization has one executive
+        director, so a team includes exactly one when the cohort requires it, and never
+        more than one.
+        """
+        if self.team_size_min and size < self.team_size_min:
+            return f"Teams in this cohort have at least {self.team_size_min} people; this team has {size}."
+        if self.team_size_max and size > self.team_size_max:
+            return f"Teams in this cohort have at most {self.team_size_max} people; this team has {size}."
+        if executive_directors > 1:
+            return (f"A team includes one executive director; {executive_directors} people are marked as "
+                    "executive director.")
+        if self.team_requires_executive_director and executive_directors < 1:
+            return "Teams in this cohort include their executive director: mark who it is."
+        return ""
+
 
 class Module(models.Model):
     """An ordered unit of a program or of one cohort, e.g. "October — Leveraging DEI"."""

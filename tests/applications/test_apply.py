@@ -147,7 +147,7 @@ def test_team_application_needs_its_executive_director_and_members_confirm(organ
             "member_1_name": "Eve Director", "member_1_email": "eve@state.example",
             "member_2_name": "Sam Organizer", "member_2_email": "sam@state.example", "action": "submit"}
     response = client.post(url(call), team)
-    assert "must include its executive director" in response.content.decode()
+    assert "include their executive director" in response.content.decode()
     assert only_application(call) is None
 
     response = client.post(url(call), {**team, "member_2_name": "", "member_2_email": "", "member_1_director": "on"})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from applications import services
-from applications.engine_input import TEAM_NO_DIRECTOR, TEAM_UNCONFIRMED, build_problem
+from applications.engine_input import TEAM_UNCONFIRMED, build_problem
 from applications.models import TeamMember
 from cohorts.models import Enrollment, Team
 from organizers.roles import Role
@@ -52,7 +52,7 @@ def test_teams_are_selected_whole_and_need_confirmed_members_and_a_director(orga
         built = build_problem(call, seed=1)
     reasons = {e.reference: e.ineligible_because for e in built.entries}
     assert reasons[unconfirmed.reference] == TEAM_UNCONFIRMED
-    assert reasons[no_director.reference] == TEAM_NO_DIRECTOR
+    assert reasons[no_director.reference] == "Teams in this cohort include their executive director: mark who it is."
     assert built.problem.team_size == 3 and len(built.problem.applicants) == 12
 
     staff = member(organizer, Role.STAFF)

@@ -172,8 +172,9 @@ def test_register_a_team_of_three_including_the_executive_director(team_cohort, 
 @pytest.mark.parametrize(
     "overrides, expected",
     [
-        ({"member_1_is_executive_director": None}, "include its executive director"),
-        ({"member_2_email": None, "member_2_title": None}, "at least 3 people; yours has 2"),
+        ({"member_1_is_executive_director": None}, "include their executive director"),
+        ({"lead_is_executive_director": "on"}, "A team includes one executive director; 2 people are marked"),
+        ({"member_2_email": None, "member_2_title": None}, "at least 3 people; this team has 2"),
         ({"member_2_email": "nobody@az.example"}, "No account uses nobody@az.example"),
         ({"member_2_email": "ed@az.example"}, "Each member may be named only once"),
         ({"organization_name": ""}, "This field is required"),
@@ -190,7 +191,7 @@ def test_team_rules_refuse_with_a_message(team_cohort, client_for, overrides, ex
 
 def test_team_larger_than_the_cohort_allows_is_refused(team_cohort):
     members = [services.TeamMember(email=UserFactory().email) for _ in range(3)]
-    with scopes_disabled(), pytest.raises(services.RegistrationError, match="at most 3 people; yours has 4"):
+    with scopes_disabled(), pytest.raises(services.RegistrationError, match="at most 3 people; this team has 4"):
         services.register_team(cohort=Cohort.objects.get(pk=team_cohort.pk), lead=UserFactory(),
                                organization_name="Iowa", lead_is_executive_director=True, members=members)
     assert enrollments(team_cohort) == []
