@@ -13,7 +13,7 @@ from accounts.services import set_name
 from billing.display import attach_prices
 from core.page_cache import cache_anonymous_page
 from organizers.permissions import organizer_view
-from sessions_app.selectors import upcoming_public_sessions
+from sessions_app.selectors.sessions import upcoming_public_sessions
 
 from . import display, lifecycle, selectors, services
 from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm

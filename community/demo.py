@@ -139,7 +139,7 @@ def load_north_sound(ctx) -> None:
                    guidelines=GUIDELINES)
     facilitator = ctx.users.get("facilitator@northsound.example")
     if facilitator is not None:
-        from sessions_app.services import grant_facilitation
+        from sessions_app.services.sessions import grant_facilitation
 
         grant_facilitation(cohort=cohort, user=facilitator)
     started = dt.datetime(2024, 2, 1, 17, tzinfo=dt.timezone.utc)

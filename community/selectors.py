@@ -322,23 +322,24 @@ def space_program_id(space: Space) -> int:
 
 def upcoming_events(*, space: Space, user, limit: int = 5) -> dict:
     """The space's upcoming sessions and open office-hour slots, as sessions_app shows them to this person."""
-    from sessions_app import selectors as sessions
+    from sessions_app.selectors.office_hours import open_slots
+    from sessions_app.selectors.sessions import visible_sessions
 
     now = timezone.now()
     upcoming = list(
-        sessions.visible_sessions(user, organizer=space.organizer).filter(_session_filter(space), ends_at__gte=now)
+        visible_sessions(user, organizer=space.organizer).filter(_session_filter(space), ends_at__gte=now)
         .select_related("cohort").order_by("starts_at")[:limit]
     )
     program_id = space_program_id(space)
-    slots = [s for s in sessions.open_slots(space.organizer, user) if s.window.program_id in (None, program_id)]
+    slots = [s for s in open_slots(space.organizer, user) if s.window.program_id in (None, program_id)]
     return {"sessions": upcoming, "office_hours": slots[:limit]}
 
 
 def summarizable_sessions(*, space: Space, user) -> list:
     """Sessions of the space that have started, newest first, for a facilitator's summary."""
-    from sessions_app import selectors as sessions
+    from sessions_app.selectors.sessions import visible_sessions
 
     return list(
-        sessions.visible_sessions(user, organizer=space.organizer).filter(_session_filter(space), starts_at__lte=timezone.now())
+        visible_sessions(user, organizer=space.organizer).filter(_session_filter(space), starts_at__lte=timezone.now())
         .select_related("note").order_by("-starts_at")[:30]
     )

@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 
 from library.uploads import UploadSizeLimitHandler, private_file_response
 from organizers.permissions import organizer_view
-from sessions_app.selectors import knows_organizer
+from sessions_app.selectors.sessions import knows_organizer
 
 from . import selectors, services
 from .forms import (

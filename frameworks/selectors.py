@@ -86,7 +86,7 @@ def is_respondent(user, assessment: Assessment) -> bool:
 
 
 def _facilitates(user, cohort_id: int) -> bool:
-    from sessions_app.selectors import facilitated_cohort_ids
+    from sessions_app.selectors.sessions import facilitated_cohort_ids
 
     return cohort_id in facilitated_cohort_ids(user)
 
@@ -151,7 +151,7 @@ def visible_workplans(user, access) -> QuerySet[Workplan]:
     if not user.is_authenticated:
         return plans.none()
     from django.db.models import Q
-    from sessions_app.selectors import facilitated_cohort_ids
+    from sessions_app.selectors.sessions import facilitated_cohort_ids
 
     own_team_ids = Enrollment.objects.filter(person=user, status__in=PARTICIPATING, team__isnull=False).values_list(
         "team_id", flat=True)

@@ -127,7 +127,7 @@ FOLLOW_UP_MONTHS = (1, 3, 6, 12)
 def schedule_points(*, cohort: Cohort, version: FrameworkVersion, taker: str = AssessmentPoint.Taker.ORGANIZATION,
                     follow_up_months=FOLLOW_UP_MONTHS) -> list[AssessmentPoint]:
     """Baseline at the start, one at the end and the follow-ups after it (existing points are kept)."""
-    from sessions_app.services import add_months
+    from sessions_app.services.reminders import add_months
 
     if not version.is_frozen:
         raise FrameworkError("Assessments use a published version; publish this one first.")

@@ -81,7 +81,7 @@ def framework_version(request, organizer_slug: str, framework_slug: str, number:
 
 
 def _known_or_404(request) -> None:
-    from sessions_app.selectors import knows_organizer
+    from sessions_app.selectors.sessions import knows_organizer
 
     if not knows_organizer(request.user, request.organizer):
         raise Http404

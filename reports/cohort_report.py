@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment
 from sessions_app.models import Attendance, FollowUpAction, Session
-from sessions_app.selectors import cohort_settings
+from sessions_app.selectors.attendance import cohort_settings
 
 from .selectors import PARTICIPATING, counted_sessions, percent
 

@@ -4,7 +4,7 @@
 runs (tests/reports/test_dashboard.py asserts it from 1 to 50 cohorts): each read is
 one aggregate over every cohort on the dashboard, grouped in Python.
 
-Rates follow the attendance page (sessions_app.selectors.attendance_report): a
+Rates follow the attendance page (sessions_app.selectors.attendance.attendance_report): a
 session counts when it is a main session (training, masterclass or check-in, not an
 affinity group) that has started; present and late count as attended; an excused
 absence takes the session out of the person's count; the completion rule compares the
@@ -24,7 +24,7 @@ from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from library.models import Resource
 from sessions_app.models import AssistanceRequest, Attendance, CheckInRound, CohortSessionSettings, Session
-from sessions_app.selectors import COUNTED_KINDS
+from sessions_app.selectors.attendance import COUNTED_KINDS
 
 # Cohorts that ended longer ago than this leave the dashboard (check-ins run 12 months after the end).
 ENDED_WITHIN = dt.timedelta(days=400)

@@ -14,7 +14,7 @@ from core.spreadsheet import csv_response, xlsx_response
 from core.urls import absolute_url
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
-from sessions_app.selectors import facilitates_cohort
+from sessions_app.selectors.sessions import facilitates_cohort
 
 from . import certificates, charts, exports, funnel
 from .charts import Point

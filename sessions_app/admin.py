@@ -6,7 +6,9 @@ from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.selectors import staff_organizer_ids
 
-from . import services
+from .services import SessionsError
+from .services.office_hours import publish_office_hours
+from .services.sessions import create_session_series, reschedule_session, series_starts
 from .schedule import schedule_changed
 from .forms import SessionSeriesForm
 from .models import (
@@ -55,18 +57,18 @@ class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                starts = services.series_starts(
+                starts = series_starts(
                     first_date=data["first_date"], start_time=data["start_time"], time_zone=str(data["cohort"].time_zone),
                     frequency=data["frequency"], interval=data["interval"] or 1, count=data["count"],
                     until=data["until"], weekday=data["weekday"], setpos=data["setpos"],
                 )
-                created = services.create_session_series(
+                created = create_session_series(
                     cohort=data["cohort"], module=data["module"], affinity_group=data["affinity_group"],
                     kind=data["kind"], title=data["title"], description=data["description"],
                     duration_minutes=data["duration_minutes"], starts=starts, location=data["location"],
                     video_url=data["video_url"], facilitators=data["facilitators"],
                 )
-            except services.SessionsError as exc:
+            except SessionsError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Scheduled {len(created)} sessions.")
@@ -86,7 +88,7 @@ class SessionAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
         new_start, new_end = obj.starts_at, obj.ends_at
         obj.starts_at, obj.ends_at = form.initial["starts_at"], form.initial["ends_at"]
         super().save_model(request, obj, form, change)
-        services.reschedule_session(session=obj, starts_at=new_start, ends_at=new_end)
+        reschedule_session(session=obj, starts_at=new_start, ends_at=new_end)
         obj.refresh_from_db()
 
 
@@ -119,7 +121,7 @@ class OfficeHourWindowAdmin(OrganizerScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        slots = services.publish_office_hours(window=obj)
+        slots = publish_office_hours(window=obj)
         messages.info(request, f"{len(slots)} slots are open for booking.")
 
 

@@ -21,7 +21,7 @@ from core.timefmt import format_span
 from core.urls import absolute_url
 from notifications.services import notify
 
-from . import selectors
+from .selectors.attendance import attendance_report, cohort_settings
 from .models import Attendance
 
 LOOK_BACK = dt.timedelta(days=14)
@@ -41,8 +41,8 @@ def ended_cohorts(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
 
 def close_ended_cohort(*, cohort: Cohort, now: dt.datetime | None = None) -> tuple[int, int]:
     """Returns (completed, told what they missed)."""
-    threshold = selectors.cohort_settings(cohort).completion_min_attendance
-    report = selectors.attendance_report(cohort)
+    threshold = cohort_settings(cohort).completion_min_attendance
+    report = attendance_report(cohort)
     if not report.held_sessions:
         return 0, 0
     confirmed = [r for r in report.people if r.extra["enrollment"].status == Enrollment.Status.CONFIRMED]

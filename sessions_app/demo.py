@@ -11,7 +11,9 @@ import logging
 
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Facilitator, Module, Program
 
-from . import services
+from .services.office_hours import publish_office_hours
+from .services.reminders import add_months
+from .services.sessions import grant_facilitation, series_starts
 from .models import (
     Attendance,
     CheckInResponse,
@@ -84,11 +86,11 @@ def _upsert_session(cohort, *, title, starts_at, minutes, **fields) -> Session:
 def _grant_demo_facilitator(ctx, key: str, cohort: Cohort) -> None:
     user = ctx.users.get(f"facilitator@{key}.example")
     if user is not None:
-        services.grant_facilitation(cohort=cohort, user=user)
+        grant_facilitation(cohort=cohort, user=user)
 
 
 def _series(cohort, **rule):
-    return services.series_starts(time_zone=str(cohort.time_zone), **rule)
+    return series_starts(time_zone=str(cohort.time_zone), **rule)
 
 
 def load_illinois(ctx) -> None:
@@ -122,7 +124,7 @@ def load_illinois(ctx) -> None:
                       "repeat_weekly_until": next_thursday + dt.timedelta(weeks=7), "program": cohort.program,
                       "video_url": "https://meet.example/illinois-office-hours"},
         )
-        services.publish_office_hours(window=window)
+        publish_office_hours(window=window)
 
 
 def _completed_with_attendance(cohort, person) -> None:
@@ -215,7 +217,7 @@ def _alliance_checkins(cohort) -> None:
     enrollments = list(Enrollment.objects.filter(cohort=cohort, status__in=("confirmed", "completed"))
                        .select_related("person").order_by("id"))
     for months in (1, 3, 6, 12):
-        due_on = services.add_months(cohort.ends_on, months)
+        due_on = add_months(cohort.ends_on, months)
         if due_on > today:
             continue
         sent_at = dt.datetime.combine(due_on, dt.time(15, 0), tzinfo=dt.timezone.utc)

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import feeds
 
 app_name = "feeds"
 
 # Calendar feeds under /feeds/: a private token is the credential (no login).
 urlpatterns = [
-    path("<str:token>.ics", views.calendar_feed, name="calendar"),
+    path("<str:token>.ics", feeds.calendar_feed, name="calendar"),
 ]

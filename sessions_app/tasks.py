@@ -11,7 +11,7 @@ from celery import shared_task
 from django.db import transaction
 from django_scopes import scope
 
-from . import services
+from .services import reminders as reminder_services
 
 
 def _enqueue(task, *args) -> None:
@@ -21,44 +21,44 @@ def _enqueue(task, *args) -> None:
 @shared_task(acks_late=True)
 def send_session_reminder(session_id: int, organizer_id: int, hours_before: int) -> int:
     with scope(organizer=organizer_id):
-        return services.send_session_reminder(session_id=session_id, hours_before=hours_before)
+        return reminder_services.send_session_reminder(session_id=session_id, hours_before=hours_before)
 
 
 @shared_task(acks_late=True)
 def send_after_session_message(session_id: int, organizer_id: int) -> int:
     with scope(organizer=organizer_id):
-        return services.send_after_session_message(session_id=session_id)
+        return reminder_services.send_after_session_message(session_id=session_id)
 
 
 @shared_task(acks_late=True)
 def send_office_hour_reminder(booking_id: int, organizer_id: int, hours_before: int) -> int:
     with scope(organizer=organizer_id):
-        return services.send_office_hour_reminder(booking_id=booking_id, hours_before=hours_before)
+        return reminder_services.send_office_hour_reminder(booking_id=booking_id, hours_before=hours_before)
 
 
 @shared_task(acks_late=True)
 def send_checkin_round(round_id: int, organizer_id: int) -> int:
     with scope(organizer=organizer_id):
-        return services.send_checkin_round(round_id=round_id)
+        return reminder_services.send_checkin_round(round_id=round_id)
 
 
 @shared_task(acks_late=True)
 def remind_checkin_nonresponders(round_id: int, organizer_id: int) -> int:
     with scope(organizer=organizer_id):
-        return services.remind_checkin_nonresponders(round_id=round_id)
+        return reminder_services.remind_checkin_nonresponders(round_id=round_id)
 
 
 @shared_task
 def sweep_session_reminders() -> int:
     """Every few minutes: session reminders, office-hour reminders, after-session messages."""
     with transaction.atomic():
-        due = services.due_session_reminders()
+        due = reminder_services.due_session_reminders()
         for item in due:
             _enqueue(send_session_reminder, item.session_id, item.organizer_id, item.hours_before)
-        office = services.due_office_hour_reminders()
+        office = reminder_services.due_office_hour_reminders()
         for booking_id, organizer_id, hours in office:
             _enqueue(send_office_hour_reminder, booking_id, organizer_id, hours)
-        after = services.due_after_session_messages()
+        after = reminder_services.due_after_session_messages()
         for session_id, organizer_id in after:
             _enqueue(send_after_session_message, session_id, organizer_id)
     return len(due) + len(office) + len(after)
@@ -68,10 +68,10 @@ def sweep_session_reminders() -> int:
 def sweep_checkins() -> int:
     """Daily-ish: open check-in rounds that are due, send them, and remind non-responders once."""
     with transaction.atomic():
-        rounds = services.open_due_checkin_rounds()
+        rounds = reminder_services.open_due_checkin_rounds()
         for round_id, organizer_id in rounds:
             _enqueue(send_checkin_round, round_id, organizer_id)
-        reminders = services.due_checkin_reminders()
+        reminders = reminder_services.due_checkin_reminders()
         for round_id, organizer_id in reminders:
             _enqueue(remind_checkin_nonresponders, round_id, organizer_id)
     return len(rounds) + len(reminders)

@@ -1,6 +1,6 @@
 from django import template
 
-from sessions_app.selectors import knows_organizer
+from sessions_app.selectors.sessions import knows_organizer
 
 register = template.Library()
 

@@ -26,7 +26,7 @@ def world(organizer, other_organizer, staff_user):
     from django_scopes import scopes_disabled
 
     from community import services
-    from sessions_app.services import grant_facilitation
+    from sessions_app.services.sessions import grant_facilitation
 
     program, other_program = ProgramFactory(organizer=organizer), ProgramFactory(organizer=organizer)
     cohort, later_cohort = CohortFactory(program=program), CohortFactory(program=program)

@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 from community import services
 from community.models import ModerationEvent, Post, Report, SpaceMember, Thread
 from organizers.roles import Role
-from sessions_app.services import grant_facilitation
+from sessions_app.services.sessions import grant_facilitation
 from tests.factories import CohortFactory, UserFactory, member
 
 from .factories import cohort_space, participant

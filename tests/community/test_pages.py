@@ -15,7 +15,7 @@ from community import services
 from community.models import Post, SpaceMember, Thread
 from organizers.roles import Role
 from sessions_app.models import SessionNote
-from sessions_app.services import grant_facilitation
+from sessions_app.services.sessions import grant_facilitation
 from tests.factories import CohortFactory, UserFactory, member
 from tests.sessions.factories import SessionFactory
 

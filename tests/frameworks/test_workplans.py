@@ -14,7 +14,7 @@ from frameworks import services
 from frameworks.models import Action, Area, Goal, PartnerPerson, SupportLog
 from organizers.roles import Role
 from sessions_app.models import CheckInRound
-from sessions_app.services import grant_facilitation
+from sessions_app.services.sessions import grant_facilitation
 from tests.factories import MembershipFactory, UserFactory, member
 
 from .scenario import make_team, make_world

@@ -7,7 +7,9 @@ from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup
 from organizers.roles import Role
-from sessions_app import services
+from sessions_app.services.feeds import create_calendar_feed
+from sessions_app.services.office_hours import publish_office_hours
+from sessions_app.services.reminders import unsubscribe_url
 from sessions_app.models import (
     AssistanceRequest,
     CheckInRound,
@@ -72,7 +74,7 @@ def _slot(organizer) -> OfficeHourSlot:
             organizer=organizer, host=member(organizer, Role.STAFF), first_date=timezone.localdate() + dt.timedelta(days=3),
             start_time=dt.time(10), time_zone="UTC", slots_per_window=2,
         )
-        return services.publish_office_hours(window=window)[0]
+        return publish_office_hours(window=window)[0]
 
 
 @sample("sessions_app:book_slot")
@@ -118,7 +120,7 @@ sample("sessions_app:checkin_responses")(_round)
 @sample("sessions_app:unsubscribe", public=True)
 def unsubscribe(organizer):
     """The signed token is the credential; under another organizer's address it is refused."""
-    return {"token": services.unsubscribe_url(organizer=organizer, user=UserFactory()).rsplit("/", 2)[-2]}
+    return {"token": unsubscribe_url(organizer=organizer, user=UserFactory()).rsplit("/", 2)[-2]}
 
 
 @sample("feeds:calendar", public=True)
@@ -127,4 +129,4 @@ def calendar_feed(organizer):
     session = _session(organizer)
     person = EnrollmentFactory(cohort=session.cohort).person
     with scopes_disabled():
-        return {"token": services.create_calendar_feed(user=person)}
+        return {"token": create_calendar_feed(user=person)}

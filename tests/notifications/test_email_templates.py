@@ -21,7 +21,9 @@ from django_scopes import scope, scopes_disabled
 from cohorts import services as cohort_services
 from notifications.models import OutboundMessage
 from notifications.services import notify, render_message
-from sessions_app import services as session_services
+from sessions_app.services.office_hours import book_office_hour
+from sessions_app.services.reminders import send_session_reminder
+from sessions_app.services.sessions import reschedule_session
 from tests.factories import CohortFactory, UserFactory
 from tests.sessions.factories import OfficeHourWindowFactory, SessionFactory, enroll, publish
 
@@ -86,11 +88,11 @@ def test_messages_from_real_flows_link_to_the_site_and_name_people(organizer, cl
         cohort_services.cancel_enrollment(enrollment=confirmed)  # offers the seat to Kwame
         session = SessionFactory(cohort=cohort, title="Orientation", starts_at=timezone.now() + dt.timedelta(minutes=50))
         ana = enroll(cohort, UserFactory(full_name="Ana Ruiz")).person
-        session_services.send_session_reminder(session_id=session.id, hours_before=1)
-        session_services.reschedule_session(session=session, starts_at=session.starts_at + dt.timedelta(days=1),
+        send_session_reminder(session_id=session.id, hours_before=1)
+        reschedule_session(session=session, starts_at=session.starts_at + dt.timedelta(days=1),
                                             ends_at=session.ends_at + dt.timedelta(days=1))
         slot = publish(OfficeHourWindowFactory(organizer=organizer))[0]
-        session_services.book_office_hour(slot=slot, person=ana)
+        book_office_hour(slot=slot, person=ana)
     # allauth's own emails, asked for on the production host.
     client.post("/accounts/signup/", {"email": "new@example.org", "password1": "a-long-Passphrase-2024",
                                       "password2": "a-long-Passphrase-2024", "full_name": "Sam Okafor"},

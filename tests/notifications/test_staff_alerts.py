@@ -12,7 +12,7 @@ from notifications import alerts
 from notifications.models import OutboundMessage, StaffAlertItem
 from notifications.tasks import send_staff_digests
 from organizers.roles import Role
-from sessions_app import services as session_services
+from sessions_app.services.assistance import request_assistance
 from tests.factories import CohortFactory, UserFactory, member
 from tests.sessions.factories import enroll
 
@@ -36,8 +36,8 @@ def test_each_staff_member_chooses_immediate_or_daily(organizer, client_for, dja
     cohort = CohortFactory(program__organizer=organizer, title="Fall run")
     person = enroll(cohort, UserFactory(full_name="Ana Ruiz")).person
     with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
-        session_services.request_assistance(requester=person, cohort=cohort, topic="Data plan", description="Help")
-        session_services.request_assistance(requester=person, cohort=cohort, topic="Budget", description="Help")
+        request_assistance(requester=person, cohort=cohort, topic="Data plan", description="Help")
+        request_assistance(requester=person, cohort=cohort, topic="Budget", description="Help")
     immediate = [m for m in mail.outbox if m.to == [eager.email]]
     assert len(immediate) == 2 and "New technical-assistance request: Ana Ruiz" in immediate[0].subject
     assert not [m for m in mail.outbox if m.to == [digest.email]]

@@ -8,7 +8,8 @@ from django_scopes import scopes_disabled
 
 from cohorts.models import Enrollment
 from organizers.roles import Role
-from sessions_app import services
+from sessions_app.services.office_hours import publish_office_hours
+from sessions_app.services.sessions import grant_facilitation
 from sessions_app.models import OfficeHourWindow, Session
 from tests.factories import (
     AffinityGroupFactory,
@@ -60,7 +61,7 @@ def facilitator_of(cohort):
     """A facilitator member of the cohort's organizer with the cohort grant."""
     user = member(cohort.organizer, Role.FACILITATOR)
     with scopes_disabled():
-        services.grant_facilitation(cohort=cohort, user=user)
+        grant_facilitation(cohort=cohort, user=user)
     return user
 
 
@@ -70,7 +71,7 @@ def join_group(group, person):
 
 def publish(window):
     with scopes_disabled():
-        return services.publish_office_hours(window=window)
+        return publish_office_hours(window=window)
 
 
 __all__ = ["Enrollment", "FacilitatorFactory", "SessionFactory", "AffinityGroupFactory", "OfficeHourWindowFactory",

@@ -8,7 +8,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from icalendar import Calendar
 
-from sessions_app import services
+from sessions_app import ics
+from sessions_app.services import SessionsError
+from sessions_app.services.feeds import create_calendar_feed, hash_token
+from sessions_app.services.sessions import create_session_series, series_starts
 from sessions_app.models import CalendarFeed
 from tests.factories import CohortFactory, UserFactory
 
@@ -19,12 +22,12 @@ UTC = dt.timezone.utc
 
 
 def _chicago_series(cohort):
-    starts = services.series_starts(
+    starts = series_starts(
         first_date=dt.date(2024, 10, 29), start_time=dt.time(10, 0), time_zone="America/Chicago",
         frequency="weekly", count=2,
     )
     with scopes_disabled():
-        return services.create_session_series(cohort=cohort, title="Racial Healing", kind="training",
+        return create_session_series(cohort=cohort, title="Racial Healing", kind="training",
                                               duration_minutes=90, starts=starts,
                                               video_url="https://video.example/secret-room")
 
@@ -52,7 +55,7 @@ def test_series_keeps_the_local_wall_clock_across_dst(organizer):
 
 
 def test_monthly_on_the_second_tuesday():
-    starts = services.series_starts(first_date=dt.date(2024, 9, 1), start_time=dt.time(13, 30),
+    starts = series_starts(first_date=dt.date(2024, 9, 1), start_time=dt.time(13, 30),
                                     time_zone="Europe/Amsterdam", frequency="monthly", count=4, weekday=1, setpos=2)
     local = [s.astimezone(dt.timezone(dt.timedelta(0))).date() for s in starts]
     assert local == [dt.date(2024, 9, 10), dt.date(2024, 10, 8), dt.date(2024, 11, 12), dt.date(2024, 12, 10)]
@@ -68,8 +71,8 @@ def test_monthly_on_the_second_tuesday():
 ])
 def test_series_refuses_bad_input_clearly(bad, message):
     options = dict(first_date=dt.date(2024, 9, 1), start_time=dt.time(10), time_zone="UTC", frequency="weekly", count=3)
-    with pytest.raises(services.SessionsError, match=message):
-        services.series_starts(**{**options, **bad})
+    with pytest.raises(SessionsError, match=message):
+        series_starts(**{**options, **bad})
 
 
 def test_personal_feed_carries_utc_times_across_dst_and_only_visible_sessions(organizer, other_organizer, client_for):
@@ -113,7 +116,7 @@ def test_revoked_regenerated_and_wrong_tokens_are_404(organizer, client_for):
     # Only a hash is stored, never the token.
     token = second.rsplit("/", 1)[1].removesuffix(".ics")
     assert not CalendarFeed.objects.filter(token_hash=token).exists()
-    assert CalendarFeed.objects.filter(token_hash=services.hash_token(token)).exists()
+    assert CalendarFeed.objects.filter(token_hash=hash_token(token)).exists()
 
 
 def test_cohort_feed_is_for_enrolled_people_and_stops_when_they_leave(organizer, client_for):
@@ -125,8 +128,8 @@ def test_cohort_feed_is_for_enrolled_people_and_stops_when_they_leave(organizer,
     assert "Kick-off (%s)" % cohort.program.title in _events(client_for(None).get(url).content)
 
     outsider = UserFactory()
-    with scopes_disabled(), pytest.raises(services.SessionsError):
-        services.create_calendar_feed(user=outsider, cohort=cohort)
+    with scopes_disabled(), pytest.raises(SessionsError):
+        create_calendar_feed(user=outsider, cohort=cohort)
 
     with scopes_disabled():
         enrollment.status = "cancelled"
@@ -137,7 +140,7 @@ def test_cohort_feed_is_for_enrolled_people_and_stops_when_they_leave(organizer,
 def test_feed_hides_video_links_from_people_not_enrolled(organizer):
     cohort = CohortFactory(program__organizer=organizer)
     session = SessionFactory(cohort=cohort)
-    staff_only_view = services.ics.sessions_calendar("x", [session], show_video=lambda s: False)
+    staff_only_view = ics.sessions_calendar("x", [session], show_video=lambda s: False)
     assert b"secret-room" not in staff_only_view
 
 

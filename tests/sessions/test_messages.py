@@ -12,7 +12,10 @@ from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboundMessage
 from organizers.roles import Role
-from sessions_app import services, tasks
+from sessions_app import tasks
+from sessions_app.services.office_hours import book_office_hour
+from sessions_app.services.reminders import UNSUBSCRIBE_MAX_AGE, unsubscribe_url
+from sessions_app.services.sessions import record_attendance, reschedule_session
 from sessions_app.models import CheckInRound, CohortSessionSettings, OrganizerMessagingSettings, SessionReminder
 from tests.factories import CohortFactory, UserFactory, member
 
@@ -71,7 +74,7 @@ def test_opted_out_people_get_no_reminders_but_do_get_changed_times(organizer, c
     session = SessionFactory(cohort=cohort, starts_at=timezone.now() + dt.timedelta(minutes=30))
     person = enroll(cohort, UserFactory(time_zone="America/Chicago")).person
     with scope(organizer=organizer.id):
-        link = services.unsubscribe_url(organizer=organizer, user=person)
+        link = unsubscribe_url(organizer=organizer, user=person)
     path = urlsplit(link).path
 
     # One click, no login; the page confirms.
@@ -84,7 +87,7 @@ def test_opted_out_people_get_no_reminders_but_do_get_changed_times(organizer, c
 
     new_start = dt.datetime(2030, 3, 5, 16, 0, tzinfo=dt.timezone.utc)
     with scope(organizer=organizer.id), django_capture_on_commit_callbacks(execute=True):
-        services.reschedule_session(session=session, starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2))
+        reschedule_session(session=session, starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2))
     (changed,) = mail.outbox
     assert changed.to == [person.email] and "New time" in changed.subject
     assert "Tuesday 5 March 2030, 10:00" in changed.body and "CST" in changed.body
@@ -131,7 +134,7 @@ def test_after_session_message_offers_assistance_and_feedback(organizer, client_
     session = SessionFactory(cohort=cohort, starts_at=start, ends_at=start + dt.timedelta(hours=2))
     came, missed = enroll(cohort).person, enroll(cohort).person
     with scope(organizer=organizer.id):
-        services.record_attendance(session=session, by=None, marks={came.id: "present", missed.id: "absent"})
+        record_attendance(session=session, by=None, marks={came.id: "present", missed.id: "absent"})
     _sweep(django_capture_on_commit_callbacks)
     _sweep(django_capture_on_commit_callbacks)
     (message,) = mail.outbox
@@ -155,7 +158,7 @@ def test_office_hour_reminders_reach_both_sides(organizer, django_capture_on_com
         slot.save()
         person = enroll(CohortFactory(program__organizer=organizer)).person
     with scope(organizer=organizer.id):
-        services.book_office_hour(slot=slot, person=person)
+        book_office_hour(slot=slot, person=person)
     _sweep(django_capture_on_commit_callbacks)
     _sweep(django_capture_on_commit_callbacks)
     assert sorted(m.recipient_id for m in _outbox("sessions/office_hour_reminder")) == sorted([person.id, host.id])
@@ -248,7 +251,7 @@ def test_opt_out_follows_rfc_8058_and_a_get_or_head_changes_nothing(organizer, c
     assert anonymous.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     person.refresh_from_db()
     assert person.opted_out_of_optional_messages
-    with time_machine.travel(timezone.now() + services.UNSUBSCRIBE_MAX_AGE + dt.timedelta(days=1)):
+    with time_machine.travel(timezone.now() + UNSUBSCRIBE_MAX_AGE + dt.timedelta(days=1)):
         expired = anonymous.post(path, {"resubscribe": "1"})
     assert expired.status_code == 410 and "expired" in expired.content.decode()
     person.refresh_from_db()

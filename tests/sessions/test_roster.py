@@ -9,7 +9,9 @@ from django_scopes import scope, scopes_disabled
 
 from cohorts.models import Enrollment, ModuleDelegate
 from organizers.roles import Role
-from sessions_app import selectors, services
+from sessions_app.selectors.attendance import attendance_report
+from sessions_app.services import SessionsError
+from sessions_app.services.sessions import record_attendance
 from sessions_app.models import Attendance, CohortSessionSettings, FollowUpAction, SessionNote
 from tests.factories import (
     CohortFactory,
@@ -68,7 +70,7 @@ def test_mark_everyone_present_only_fills_the_unmarked(organizer, client_for):
     ana, ben = enroll(cohort).person, enroll(cohort).person
     staff = member(organizer, Role.STAFF)
     with scope(organizer=organizer.id):
-        services.record_attendance(session=session, by=staff, marks={ana.id: "absent"})
+        record_attendance(session=session, by=staff, marks={ana.id: "absent"})
     client_for(staff).post(_url("roster_all_present", session))
     assert _statuses(session) == {ana.email: "absent", ben.email: "present"}
 
@@ -133,7 +135,7 @@ def test_rotation_credits_the_delegate_and_the_organization(organizer, client_fo
     with scopes_disabled():
         record = Attendance.objects.get(session=session)
         assert (record.person, record.organization) == (delegate, org)
-        report = selectors.attendance_report(cohort)
+        report = attendance_report(cohort)
     assert [(r.label, r.percent) for r in report.organizations] == [("Wilde Ganzen", 100)]
     # The delegate can see and join the session they were sent to.
     assert client_for(delegate).get(_url("session_detail", session)).status_code == 200
@@ -187,7 +189,7 @@ def test_rates_and_the_completion_rule(organizer, client_for):
     staff = member(organizer, Role.STAFF)
     with scope(organizer=organizer.id):
         for index, session in enumerate(sessions):
-            services.record_attendance(session=session, by=staff, marks={
+            record_attendance(session=session, by=staff, marks={
                 steady.person_id: "present" if index < 3 else "late",
                 patchy.person_id: "present" if index < 2 else "absent",
                 excused.person_id: "excused" if index == 0 else "present",
@@ -196,7 +198,7 @@ def test_rates_and_the_completion_rule(organizer, client_for):
     page = client_for(staff).get(url).content.decode()
     assert "4 sessions held" in page
     with scopes_disabled():
-        rates = {r.extra["enrollment"].id: r.percent for r in selectors.attendance_report(cohort).people}
+        rates = {r.extra["enrollment"].id: r.percent for r in attendance_report(cohort).people}
     assert rates == {steady.id: 100, patchy.id: 50, excused.id: 100}
 
     assert client_for(facilitator_of(cohort)).post(url).status_code == 404  # only staff apply the rule
@@ -210,5 +212,5 @@ def test_attendance_cannot_be_recorded_days_ahead(organizer):
     cohort = CohortFactory(program__organizer=organizer)
     session = SessionFactory(cohort=cohort)
     ana = enroll(cohort).person
-    with scope(organizer=organizer.id), pytest.raises(services.SessionsError, match="an hour before"):
-        services.record_attendance(session=session, by=None, marks={ana.id: "present"})
+    with scope(organizer=organizer.id), pytest.raises(SessionsError, match="an hour before"):
+        record_attendance(session=session, by=None, marks={ana.id: "present"})

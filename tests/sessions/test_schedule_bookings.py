@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from organizers.roles import Role
-from sessions_app import services
+from sessions_app.services.office_hours import book_office_hour
 from tests.factories import CohortFactory, UserFactory, member
 
 from .factories import OfficeHourWindowFactory, SessionFactory, enroll, publish
@@ -21,7 +21,7 @@ def test_booked_office_hours_appear_in_my_schedule_and_the_personal_feed(organiz
     host = member(organizer, Role.STAFF, full_name="Grace Host")
     slot = publish(OfficeHourWindowFactory(organizer=organizer, host=host, title="Coaching hour"))[0]
     with scopes_disabled():
-        services.book_office_hour(slot=slot, person=person, topic="Our equity plan")
+        book_office_hour(slot=slot, person=person, topic="Our equity plan")
 
     client = client_for(person)
     page = client.get(reverse("sessions_app:schedule", kwargs={"organizer_slug": organizer.slug})).content.decode()

@@ -8,7 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from cohorts import services as cohort_services
 from notifications.models import OutboundMessage
-from sessions_app import services
+from sessions_app.services.sessions import create_session_series
 from sessions_app.schedule import announce_schedule
 from tests.factories import CohortFactory, UserFactory
 
@@ -41,7 +41,7 @@ def test_adding_sessions_after_people_are_confirmed_announces_the_schedule_once(
     cohort = CohortFactory(program__organizer=organizer, time_zone="Europe/Amsterdam")
     people = [enroll(cohort).person for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=True), scope(organizer=organizer.id):
-        services.create_session_series(
+        create_session_series(
             cohort=cohort, title="Module", kind="training", duration_minutes=90,
             starts=[dt.datetime(2099, 3, 3, 9, 0, tzinfo=UTC), dt.datetime(2099, 4, 7, 8, 0, tzinfo=UTC)])
     messages = _schedule_messages()
@@ -57,7 +57,7 @@ def test_adding_sessions_after_people_are_confirmed_announces_the_schedule_once(
 
     # A new session is a new schedule: one more message each.
     with django_capture_on_commit_callbacks(execute=True), scope(organizer=organizer.id):
-        services.create_session_series(cohort=cohort, title="Closing", kind="training", duration_minutes=60,
+        create_session_series(cohort=cohort, title="Closing", kind="training", duration_minutes=60,
                                        starts=[dt.datetime(2099, 5, 5, 8, 0, tzinfo=UTC)])
     assert len(_schedule_messages()) == 4
 
@@ -65,6 +65,6 @@ def test_adding_sessions_after_people_are_confirmed_announces_the_schedule_once(
 def test_no_schedule_message_without_confirmed_people(organizer, django_capture_on_commit_callbacks):
     cohort = CohortFactory(program__organizer=organizer)
     with django_capture_on_commit_callbacks(execute=True), scope(organizer=organizer.id):
-        services.create_session_series(cohort=cohort, title="Module", kind="training", duration_minutes=60,
+        create_session_series(cohort=cohort, title="Module", kind="training", duration_minutes=60,
                                        starts=[dt.datetime(2099, 3, 3, 9, 0, tzinfo=UTC)])
     assert _schedule_messages() == []

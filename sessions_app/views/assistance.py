@@ -1,0 +1,129 @@
+"""Technical assistance pages: asking, the queue, answering."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django_scopes import scopes_disabled
+
+from cohorts.models import Team
+from organizers.models import Membership
+from organizers.permissions import organizer_view
+from organizers.roles import Capability, Role
+
+from ..forms import AssistanceAnswerForm, AssistanceAssignForm, AssistanceRequestForm
+from ..models import AssistanceRequest
+from ..selectors.assistance import assistance_queue, can_handle_assistance
+from ..selectors.sessions import facilitated_cohort_ids, may_join_session
+from ..services import SessionsError
+from ..services.assistance import answer_assistance, assign_assistance, close_assistance, request_assistance
+from .base import back, known_or_404, session_or_404
+
+
+def _my_teams(user, cohort):
+    from cohorts.models import Enrollment
+
+    team_ids = Enrollment.objects.filter(cohort=cohort, person=user, team__isnull=False).values_list("team_id", flat=True)
+    return Team.objects.filter(id__in=team_ids)
+
+
+
+@organizer_view()
+def assistance_new(request, organizer_slug: str, session_id: int):
+    session = session_or_404(request, session_id)
+    if not may_join_session(request.user, session):
+        raise Http404
+    teams = _my_teams(request.user, session.cohort)
+    form = AssistanceRequestForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = request_assistance(
+                requester=request.user, cohort=session.cohort, session=session,
+                team=form.cleaned_data.get("team"), topic=form.cleaned_data["topic"],
+                description=form.cleaned_data["description"], preferred_times=form.cleaned_data["preferred_times"],
+            )
+            messages.success(request, "Your request is in. You can follow its status here.")
+            return back(request, "assistance_detail", request_id=created.id)
+        except SessionsError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "sessions_app/assistance_new.html", {"session": session, "form": form})
+
+
+
+@organizer_view()
+def assistance_list(request, organizer_slug: str):
+    known_or_404(request)
+    mine = AssistanceRequest.objects.filter(requester=request.user).select_related("assigned_to", "session")
+    queue = None
+    status = request.GET.get("status") or None
+    if status not in (None, *AssistanceRequest.Status.values):
+        status = None
+    if request.access.is_staff:
+        queue = assistance_queue(request.organizer, status=status)
+    elif request.access.can(Capability.ANSWER_ASSISTANCE):
+        cohort_ids = facilitated_cohort_ids(request.user)
+        queue = assistance_queue(request.organizer, status=status).filter(cohort_id__in=cohort_ids)
+    return render(request, "sessions_app/assistance_list.html", {
+        "mine": mine, "queue": queue, "status": status, "statuses": AssistanceRequest.Status.choices,
+    })
+
+
+
+def _assistance_candidates(request_obj):
+    User = get_user_model()
+    with scopes_disabled():
+        staff = Membership.objects.filter(organizer_id=request_obj.organizer_id,
+                                          role__in=[Role.ADMIN, Role.STAFF]).values_list("user_id", flat=True)
+        facilitators = Membership.objects.filter(organizer_id=request_obj.organizer_id,
+                                                 role=Role.FACILITATOR).values_list("user_id", flat=True)
+    facilitating = [uid for uid in facilitators if uid in _cohort_facilitator_ids(request_obj.cohort)]
+    return User.objects.filter(id__in=list(staff) + facilitating).order_by("full_name", "email")
+
+
+
+def _cohort_facilitator_ids(cohort) -> set[int]:
+    from cohorts.models import CohortUserObjectPermission
+
+    return set(CohortUserObjectPermission.objects.filter(content_object=cohort).values_list("user_id", flat=True))
+
+
+
+@organizer_view()
+def assistance_detail(request, organizer_slug: str, request_id: int):
+    request_obj = get_object_or_404(AssistanceRequest.objects.select_related("cohort", "requester", "assigned_to"),
+                                    id=request_id)
+    handles = can_handle_assistance(request.user, request.access, request_obj)
+    if not handles and request_obj.requester_id != request.user.id:
+        raise Http404
+    candidates = _assistance_candidates(request_obj) if handles else None
+    answer_form = AssistanceAnswerForm()
+    assign_form = AssistanceAssignForm(candidates=candidates) if handles else None
+    if request.method == "POST":
+        if not handles:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                assign_form = AssistanceAssignForm(request.POST, candidates=candidates)
+                if assign_form.is_valid():
+                    assign_assistance(request_obj=request_obj, assignee=assign_form.cleaned_data["assignee"])
+                    messages.success(request, "Assigned.")
+                    return back(request, "assistance_detail", request_id=request_obj.id)
+            elif action == "answer":
+                answer_form = AssistanceAnswerForm(request.POST)
+                if answer_form.is_valid():
+                    answer_assistance(request_obj=request_obj, by=request.user,
+                                               answer=answer_form.cleaned_data["answer"])
+                    messages.success(request, "Answer sent to the requester.")
+                    return back(request, "assistance_detail", request_id=request_obj.id)
+            elif action == "close":
+                close_assistance(request_obj=request_obj)
+                messages.success(request, "Request closed.")
+                return back(request, "assistance_detail", request_id=request_obj.id)
+            else:
+                messages.error(request, "Choose assign, answer or close.")
+        except SessionsError as exc:
+            messages.error(request, str(exc))
+    return render(request, "sessions_app/assistance_detail.html", {
+        "req": request_obj, "handles": handles, "answer_form": answer_form, "assign_form": assign_form,
+    }, status=400 if request.method == "POST" else 200)
