@@ -16,6 +16,13 @@ from .engine_input import lead_reference
 from .models import Application, ApplicationCall, ConflictOfInterest, SelectionRun
 
 
+def applications_of(person, call_ids: list[int]) -> dict[int, Application]:
+    """The person's own application per call (the program page says where they stand)."""
+    if not getattr(person, "is_authenticated", False) or not call_ids:
+        return {}
+    return {a.call_id: a for a in Application.objects.filter(call_id__in=call_ids, applicant=person)}
+
+
 def open_calls():
     calls = ApplicationCall.objects.filter(
         cohort__is_published=True, cohort__program__status=Program.Status.PUBLISHED

@@ -149,3 +149,60 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
                                            kwargs={"organizer_slug": organizer_slug, "call_id": call.id})
         rows.append(row)
     return rows
+
+
+def _place_sentence(enrollment) -> str:
+    """Where the viewer stands in a cohort, in words (the program page's card)."""
+    Status = enrollment.Status
+    if enrollment.status == Status.WAITLISTED:
+        position = getattr(enrollment, "waitlist_position", None)
+        return (f"You are on the waitlist, number {position} in line." if position
+                else "You are on the waitlist.") + " We will email you if a seat frees up."
+    if enrollment.status == Status.OFFERED:
+        until = f" until {format_when(enrollment.offer_expires_at)}" if enrollment.offer_expires_at else ""
+        return f"You have been offered a seat: it is held for you{until}."
+    if enrollment.status == Status.AWAITING_PAYMENT:
+        until = f" until {format_when(enrollment.payment_due_at)}" if enrollment.payment_due_at else ""
+        return f"Your seat is held{until} while you pay."
+    if enrollment.status == Status.COMPLETED:
+        return "You completed this cohort."
+    return "You are registered."
+
+
+def attach_viewer_places(rows: list[dict], person, *, organizer_slug: str) -> None:
+    """Tell a signed-in viewer where they stand instead of offering to register again.
+
+    Sets row["mine"] = {"sentence", "url", "label"} on the cohorts they registered for
+    (or applied to); the template shows it in place of the Register / Apply button.
+    """
+    from applications.selectors import applications_of  # applications imports cohorts
+
+    cohorts = [row["cohort"] for row in rows]
+    places = selectors.my_places(person, cohorts)
+    applications = applications_of(person, [c.call_id for c in cohorts if getattr(c, "call_id", None)])
+    for row in rows:
+        cohort = row["cohort"]
+        enrollment = places.get(cohort.pk)
+        if enrollment is not None:
+            if enrollment.status == enrollment.Status.OFFERED:
+                url, label = reverse("me:offer", kwargs={"enrollment_id": enrollment.pk}), "Accept or decline the seat"
+            elif enrollment.status == enrollment.Status.AWAITING_PAYMENT:
+                url = reverse("billing:checkout", kwargs={"organizer_slug": organizer_slug, "enrollment_id": enrollment.pk})
+                label = "Pay or see your order"
+            else:
+                url, label = reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk}), "View your registration"
+            row["mine"] = {"sentence": _place_sentence(enrollment), "url": url, "label": label}
+            continue
+        application = applications.get(getattr(cohort, "call_id", None))
+        if application is None or application.status == application.Status.WITHDRAWN:
+            continue
+        if application.status == application.Status.DRAFT:
+            row["mine"] = {"sentence": "You have started an application; it is not submitted yet.",
+                           "url": reverse("applications:apply", kwargs={"organizer_slug": organizer_slug,
+                                                                        "call_id": application.call_id}),
+                           "label": "Continue your application"}
+        else:
+            row["mine"] = {"sentence": f"You applied. Your application: {application.get_status_display().lower()}.",
+                           "url": reverse("applications:application_status",
+                                          kwargs={"organizer_slug": organizer_slug, "application_id": application.pk}),
+                           "label": "View your application"}

@@ -184,6 +184,35 @@ def active_enrollment(cohort: Cohort, person) -> Enrollment | None:
     return Enrollment.objects.filter(cohort=cohort, person=person).exclude(status=Enrollment.Status.CANCELLED).first()
 
 
+def my_places(person, cohorts: list[Cohort]) -> dict[int, Enrollment]:
+    """The viewer's live registration per cohort (program page): cancelled ones do not count.
+
+    A waitlisted registration carries `waitlist_position` (1 = next in line, counted in
+    people, in the order offers go out: waitlisted_at, then id). Two queries at most.
+    """
+    if not getattr(person, "is_authenticated", False) or not cohorts:
+        return {}
+    mine = {
+        e.cohort_id: e
+        for e in Enrollment.objects.filter(cohort__in=cohorts, person=person)
+        .exclude(status=Enrollment.Status.CANCELLED)
+        .order_by("created_at")
+    }
+    waiting = [e for e in mine.values() if e.status == Enrollment.Status.WAITLISTED]
+    if waiting:
+        line = (
+            Enrollment.objects.filter(cohort_id__in=[e.cohort_id for e in waiting], status=Enrollment.Status.WAITLISTED)
+            .order_by("waitlisted_at", "id")
+            .values_list("cohort_id", "id")
+        )
+        ahead: dict[int, int] = {}
+        for cohort_id, enrollment_id in line:
+            ahead[cohort_id] = ahead.get(cohort_id, 0) + 1
+            if enrollment_id == mine[cohort_id].pk:
+                mine[cohort_id].waitlist_position = ahead[cohort_id]
+    return mine
+
+
 def seats_left(cohort: Cohort) -> int | None:
     """From a cohort annotated by these selectors; None means no limit."""
     if cohort.capacity is None:

@@ -55,6 +55,7 @@ def program_detail(request, organizer_slug: str, program_slug: str):
                                         now=now)
     for row in rows:
         row["upcoming_sessions"] = sessions.get(row["cohort"].pk, [])
+    display.attach_viewer_places(rows, request.user, organizer_slug=organizer_slug)
     return render(request, "cohorts/program_detail.html", {"program": program, "rows": rows})
 
 
