@@ -67,6 +67,21 @@ def labelled(call, answers: dict) -> list[tuple[str, list[str]]]:
     return out
 
 
+def category_labels(call) -> dict[str, str]:
+    """{category key: its label} of a call's questions: quotas name a category by key."""
+    return dict(call.demographic_categories.values_list("key", "label"))
+
+
+def quota_name(quota, labels: dict[str, str]) -> str:
+    """A quota as staff read it: its own label, else "Category label: answer" (the answer
+    options are stored as the text people chose, so the value is already its label)."""
+    return quota.label or f"{labels.get(quota.category, quota.category)}: {quota.value}"
+
+
+def intersection_name(rule, labels: dict[str, str]) -> str:
+    return rule.label or " and ".join(f"{labels.get(k, k)}: {v}" for k, v in sorted(rule.conditions.items()))
+
+
 def features_by_application(applications: Iterable[Application]) -> dict[int, dict[str, list[str]]]:
     """Answers keyed by application id, for the selection engine and aggregates only."""
     ids = [a.pk for a in applications]

@@ -13,7 +13,7 @@ from statistics import mean
 from cohorts.models import Cohort
 
 from . import selection as engine
-from .demographics import features_by_application
+from .demographics import category_labels, features_by_application, intersection_name, quota_name
 from .models import Application, ApplicationCall
 
 # Why the Django side itself makes someone ineligible (the engine only sees `eligible=False`); a team
@@ -128,15 +128,18 @@ def build_problem(
 
     quota_rows = list(call.quotas.order_by("id"))
     intersection_rows = list(call.intersection_quotas.order_by("id"))
+    # The engine names rules in its reasons and conflict report: by the categories' labels, not their keys.
+    labels = category_labels(call)
     quotas = tuple(
         engine.Quota(
             category=q.category, value=q.value, min=q.min_seats, max=q.max_seats,
-            share=q.target_share, label=q.label or None, reserved=q.reserved,
+            share=q.target_share, label=quota_name(q, labels), reserved=q.reserved,
         )
         for q in quota_rows
     )
     intersections = tuple(
-        engine.IntersectionQuota(conditions=iq.conditions, min=iq.min_seats, max=iq.max_seats, label=iq.label or None)
+        engine.IntersectionQuota(conditions=iq.conditions, min=iq.min_seats, max=iq.max_seats,
+                                 label=intersection_name(iq, labels))
         for iq in intersection_rows
     )
     per_org = 1 if teams else call.organization_limit

@@ -11,7 +11,7 @@ from cohorts.models import Program
 from organizers.models import Membership
 from organizers.roles import Role
 
-from .demographics import Cell, aggregate, features_by_application
+from .demographics import Cell, aggregate, category_labels, features_by_application, intersection_name, quota_name
 from .engine_input import lead_reference
 from .models import Application, ApplicationCall, ConflictOfInterest, SelectionRun
 
@@ -131,12 +131,13 @@ def quota_rows(
         return sum(1 for a in apps if test(features.get(a.pk, {})))
 
     rows = []
+    labels = category_labels(call)
     rules = [
-        (q.label or f"{q.category}: {q.value}", _bounds(q, seats), lambda f, q=q: q.value in f.get(q.category, []),
+        (quota_name(q, labels), _bounds(q, seats), lambda f, q=q: q.value in f.get(q.category, []),
          (q.category, q.value))
         for q in call.quotas.all()
     ] + [
-        (str(iq), (iq.min_seats, iq.max_seats), lambda f, iq=iq: all(v in f.get(c, []) for c, v in iq.conditions.items()),
+        (intersection_name(iq, labels), (iq.min_seats, iq.max_seats), lambda f, iq=iq: all(v in f.get(c, []) for c, v in iq.conditions.items()),
          None)
         for iq in call.intersection_quotas.all()
     ]

@@ -68,7 +68,7 @@ def test_staff_without_the_grant_never_see_individual_answers(s, client_for):
         assert SECRET not in body, url
         assert "Demographic self-identification" not in body, url
         # Explanations that would name the quota a person was needed for are generic.
-        assert "race: Indigenous" not in per_person(body), url
+        assert "Race or ethnicity: Indigenous" not in per_person(body), url
     assert "needed to meet a representation quota" in client.get(s.url("run_detail", run_id=s.run.pk)).content.decode()
     with scopes_disabled():
         assert not DemographicAccessLog.objects.exists()
@@ -110,7 +110,7 @@ def test_granted_staff_read_individual_answers_and_each_read_is_logged(s, organi
     body = client.get(s.url("staff_application", application_id=app.pk)).content.decode()
     assert SECRET in body and "this read is logged" in body
     csv = client.get(s.url("run_csv", run_id=s.run.pk)).content.decode()
-    assert "race: Indigenous" in per_person(csv)  # exact reasons for the permission holder
+    assert "Race or ethnicity: Indigenous" in per_person(csv)  # exact reasons for the permission holder
     with scopes_disabled():
         actions = sorted(DemographicAccessLog.objects.values_list("action", flat=True))
     assert actions == ["export", "view"]
@@ -140,7 +140,7 @@ def test_pool_dashboard_suppresses_small_cells(s, organizer, client_for):
 
     body = dashboard()
     # Two Indigenous applicants, two White, one Black, one Lummi Nation: all fewer than k=5.
-    assert '<th scope="row">race: Indigenous</th><td>2</td><td>—</td><td>hidden</td>' in body
+    assert '<th scope="row">Race or ethnicity: Indigenous</th><td>2</td><td>—</td><td>hidden</td>' in body
     assert '<th scope="row">Indigenous</th><td>hidden</td>' in body
     assert f'<th scope="row">{SECRET}</th><td>hidden</td>' in body
     grant(s.staff, organizer)
@@ -196,7 +196,7 @@ def test_quota_table_hides_the_cell_the_category_table_hides_to_protect_another(
     assert '<th scope="row">South</th><td>hidden</td>' in body
     assert '<th scope="row">North</th><td>8</td>' in body
     # ...and the quota on South does not give the 6 away either.
-    assert '<th scope="row">region: South</th><td>1</td><td>—</td><td>hidden</td>' in body
+    assert '<th scope="row">Region: South</th><td>1</td><td>—</td><td>hidden</td>' in body
     # South's 6 is not labelled "fewer than 5" (untrue); the legend says what "hidden" covers, without
     # telling the two kinds apart (which would give Island away).
     assert "fewer than 5</td>" not in body

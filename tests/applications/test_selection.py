@@ -51,7 +51,7 @@ def test_infeasible_quota_shows_the_conflict_report_and_sends_no_offers(organize
     assert run.status == SelectionRun.Status.INFEASIBLE
     page = response.content.decode()
     assert "No cohort meets every rule" in page
-    assert "race: Indigenous" in page and "from 4 by 1" in page
+    assert "Race or ethnicity: Indigenous" in page and "from 4 by 1" in page
     assert "Confirm and send offers" not in page
     # Confirming anyway is refused; nobody is told anything.
     with django_capture_on_commit_callbacks(execute=True):
@@ -64,7 +64,7 @@ def test_infeasible_quota_shows_the_conflict_report_and_sends_no_offers(organize
 
     # Staff choose the smallest relaxation the report names; the next run finds a cohort.
     response = client.post(s.url("apply_relaxation", run_id=run.pk), {"index": "0"}, follow=True)
-    assert "Changed race: Indigenous: minimum 4 → 3" in response.content.decode()
+    assert "Changed Race or ethnicity: Indigenous: minimum 4 → 3" in response.content.decode()
     with scopes_disabled():
         assert s.call.quotas.get().min_seats == 3
         assert s.call.audit_entries.filter(action="relaxed", actor=s.staff).exists()
@@ -145,7 +145,7 @@ def test_expired_offer_is_replaced_or_staff_hear_which_quota_fails(organizer, cl
     # No Indigenous applicant is left: nobody is offered the seat, staff are told why.
     assert offered_to() == []
     staff_mail = [m for m in mail.outbox if m.to == [s.call.organizer.contact_email]]
-    assert len(staff_mail) == 1 and "race: Indigenous" in staff_mail[0].body
+    assert len(staff_mail) == 1 and "Race or ethnicity: Indigenous" in staff_mail[0].body
     with scopes_disabled():
         failed = SelectionRun.objects.get(kind="replacement")
     assert failed.status == "infeasible"
@@ -234,7 +234,7 @@ def test_pool_dashboard_compares_a_run_and_then_the_seats_held(organizer, client
 
     def quota_row(query="") -> str:
         body = re.sub(r">\s+<", "><", staff.get(s.url("pool", call_id=s.call.pk) + query).content.decode())
-        return re.search(r'<th scope="row">race: Indigenous</th>(.*?)</tr>', body).group(1)
+        return re.search(r'<th scope="row">Race or ethnicity: Indigenous</th>(.*?)</tr>', body).group(1)
 
     assert quota_row() == "<td>2</td><td>—</td><td>hidden</td><td>—</td><td>—</td>"
     assert quota_row(f"?run={run.pk}") == "<td>2</td><td>—</td><td>hidden</td><td>hidden</td><td>yes</td>"
