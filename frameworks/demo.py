@@ -6,7 +6,8 @@
 - Partos (seed 004): a DEI Organisational Checklist whose areas come from the seed and
   whose items were written for the demo (the version is labelled so), with baselines.
 - Alliance for Early Success (seed 001): the seven state teams' workplans, support from
-  the planning-team partners, progress updates and a check-in round after the cohort.
+  the planning-team partners and progress updates; while the cohort runs there is no
+  check-in yet (check-ins follow the cohort's end), later the updates answer the latest one.
 
 Dates are relative to today. Every step is get-or-create, so re-running changes nothing.
 """
@@ -155,7 +156,13 @@ def _enroll(cohort, person, organization, team=None, role=Enrollment.Role.PARTIC
 
 def _take(point, people, values_by_person: list[list[int]], consensus: list[int], notes: dict[int, str],
           when: dt.datetime) -> Assessment | None:
-    """Each person rates, the team agrees, the first person submits (skipped when already submitted)."""
+    """Each person rates, the team agrees, the first person submits (skipped when already submitted).
+
+    A point whose day has not come yet is left alone: nobody answers a follow-up early.
+    """
+    if point.opens_on > timezone.localdate():
+        return None
+    when = min(when, timezone.now())
     assessment = services.start_assessment(point=point, user=people[0], today=point.opens_on)
     if assessment.is_locked:
         return assessment
@@ -271,11 +278,12 @@ def _alliance(ctx, today) -> None:
         Membership.objects.get_or_create(organizer=organizer, user=person, role=Role.PARTNER)
         PartnerPerson.objects.get_or_create(partner=partner, user=person, defaults={"organizer": organizer})
     ended = cohort.ends_on or today - dt.timedelta(days=60)
-    round_, _ = CheckInRound.objects.get_or_create(
-        cohort=cohort, months_after=6,
-        defaults={"organizer": organizer, "due_on": today - dt.timedelta(days=10),
-                  "questions": ["How is your team's equity work going?", "What support would help now?"],
-                  "sent_at": timezone.now() - dt.timedelta(days=10)})
+    started = cohort.starts_on or today - dt.timedelta(days=90)
+    # Check-ins go out months after the cohort ends (sessions_app's demo opens the rounds
+    # whose date has passed, as the beat task would); while the cohort runs there is none,
+    # so the teams' later notes are plain progress updates, not answers to a check-in.
+    round_ = (CheckInRound.objects.filter(cohort=cohort, sent_at__isnull=False, due_on__lte=today)
+              .order_by("-due_on").first())
     partner_names = list(ALLIANCE_SUPPORT)
     for index, team in enumerate(Team.objects.filter(cohort=cohort).select_related("organization").order_by("name")):
         members = [e.person for e in Enrollment.objects.filter(team=team, status__in=PARTICIPATING)
@@ -308,9 +316,11 @@ def _alliance(ctx, today) -> None:
                 Action.objects.create(organizer=organizer, goal=goal, title=action_title, status=status,
                                       owner=members[(g_order + a_order) % len(members)],
                                       due_on=ended + dt.timedelta(days=60 * (g_order + 1) + 30 * a_order))
-        services.add_progress_update(workplan=workplan, author=members[0],
-                                     body="Our first listening session is done; we are drafting the fact sheet.")
-        ProgressUpdate.objects.filter(workplan=workplan).update(created_at=timezone.now() - dt.timedelta(days=90))
+        first = services.add_progress_update(workplan=workplan, author=members[0],
+                                             body="Our first listening session is done; we are drafting the fact sheet.")
+        # A month into the cohort (or today, for a cohort that began less than a month ago).
+        ProgressUpdate.objects.filter(pk=first.pk).update(
+            created_at=min(_at(started + dt.timedelta(days=30)), timezone.now()))
         for name in {partner_names[index % 4], partner_names[(index + 1) % 4]}:
             partner = partners.get(name)
             if partner is None:
@@ -322,8 +332,8 @@ def _alliance(ctx, today) -> None:
             if index % 3 != 2:
                 supporter = PartnerPerson.objects.filter(partner=partner).first()
                 services.log_support(request=request, by=supporter.user if supporter else None, note=given,
-                                     given_on=today - dt.timedelta(days=20 + index))
-        if index < 4:  # four teams answered the 6-month check-in; the other three are listed as not answered
+                                     given_on=max(started, today - dt.timedelta(days=20 + index)))
+        if index < 4:  # four teams have more to report (answering the latest check-in once there is one)
             services.add_progress_update(
                 workplan=workplan, author=members[-1], checkin_round=round_,
                 body="Fact sheet published with breakdowns by race; parent advisors start next month.")

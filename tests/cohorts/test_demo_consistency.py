@@ -15,8 +15,10 @@ from django_scopes import scope, scopes_disabled
 
 from applications.models import Application, ApplicationCall
 from cohorts.models import Cohort, Program
+from frameworks.models import Assessment, AssessmentPoint, ProgressUpdate, SupportLog, Workplan
 from organizers.models import Organizer
-from sessions_app.models import OfficeHourSlot, Session
+from sessions_app.models import CheckInResponse, CheckInRound, OfficeHourSlot, Session
+from sessions_app.services import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,50 @@ def _check_demo(client) -> None:
         assert OfficeHourSlot.objects.filter(starts_at__gt=now).exists()
         north_sound = ApplicationCall.objects.get(cohort__program__slug="equity-in-leadership")
         assert north_sound.is_open(now)
+    _check_frameworks(client, now, today)
+
+
+def _check_frameworks(client, now, today) -> None:
+    """Assessments, check-ins and workplan notes happen only on days that have come, in the cohort's order."""
+    with scopes_disabled():
+        points = list(AssessmentPoint.objects.select_related("cohort"))
+        assert points, "the demo has framework assessments"
+        for point in points:
+            where = f"{point} of {point.cohort} on {today}"
+            if point.kind == AssessmentPoint.Kind.BASELINE:
+                assert point.opens_on == point.cohort.starts_on, where
+            elif point.kind == AssessmentPoint.Kind.FOLLOW_UP:
+                assert point.opens_on == add_months(point.cohort.ends_on, point.months_after), where
+            for assessment in Assessment.objects.filter(point=point, status=Assessment.Status.SUBMITTED):
+                assert point.opens_on <= today, where  # nobody answers a follow-up before its day
+                assert point.opens_on <= timezone.localtime(assessment.submitted_at).date(), where
+                assert assessment.submitted_at <= now, where
+        for round_ in CheckInRound.objects.select_related("cohort"):
+            where = f"{round_} on {today}"
+            assert round_.due_on == add_months(round_.cohort.ends_on, round_.months_after), where
+            if round_.sent_at is not None:
+                assert round_.due_on <= today and round_.sent_at <= now, where
+            else:
+                assert not CheckInResponse.objects.filter(round=round_).exists(), where
+        for update in ProgressUpdate.objects.select_related("workplan__cohort", "checkin_round"):
+            cohort, where = update.workplan.cohort, f"update {update.body[:30]!r} of {update.workplan} on {today}"
+            assert cohort.starts_on <= timezone.localtime(update.created_at).date() and update.created_at <= now, where
+            if update.checkin_round is not None:
+                assert update.checkin_round.sent_at is not None and update.created_at >= update.checkin_round.sent_at, where
+        for log in SupportLog.objects.select_related("request__workplan__cohort"):
+            assert log.request.workplan.cohort.starts_on <= log.given_on <= today, f"{log.note[:30]!r} on {today}"
+        alliance = Cohort.objects.get(program__slug="operationalizing-equity", slug="cohort-1")
+        workplan = Workplan.objects.filter(cohort=alliance, updates__isnull=False).first()
+        sent = CheckInRound.objects.filter(cohort=alliance, sent_at__isnull=False).exists()
+        staff = Organizer.objects.get(slug="alliance-for-early-success").memberships.get(role="staff").user
+    assert workplan is not None
+    client.force_login(staff)
+    page = client.get(reverse("frameworks:workplan", kwargs={
+        "organizer_slug": "alliance-for-early-success", "workplan_id": workplan.pk})).content.decode()
+    client.logout()
+    assert "Fact sheet published" in page
+    if alliance.ends_on >= today:  # the cohort still runs: no check-in after it has gone out
+        assert not sent and "-month check-in" not in page, today
 
 
 @pytest.mark.parametrize("day", [None, "2025-01-20", "2031-10-26"])
