@@ -62,10 +62,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
+        """How the person is named wherever others read about them (pages, emails, exports, admin).
+
+        The email stands in only for someone who has given no name at all.
+        """
         return self.preferred_name or self.full_name or self.email
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        return self.full_name or self.display_name
 
     def get_short_name(self) -> str:
-        return self.preferred_name or self.email
+        # Django's admin greets staff with this ("Welcome, …"): the name, not the address.
+        return self.display_name

@@ -229,7 +229,7 @@ def _apply_to_each(modeladmin, request, queryset, service, done: str) -> None:
             service(enrollment=enrollment, by=request.user)
             applied += 1
         except lifecycle.LifecycleError as error:
-            refused.append(f"{enrollment.person.email}: {error.message}")
+            refused.append(f"{enrollment.person.display_name}: {error.message}")
     modeladmin.message_user(request, f"{done} {applied}.", messages.SUCCESS if applied else messages.INFO)
     for reason in refused:
         modeladmin.message_user(request, reason, messages.WARNING)
