@@ -50,11 +50,15 @@ def _alliance_workplans_support_and_checkin(client):
         assert Workplan.objects.filter(cohort__program__slug="operationalizing-equity").count() == 7
         assert SupportRequest.objects.filter(partner__name="Child Trends").exists()
         assert SupportLog.objects.exists()
-        assert ProgressUpdate.objects.filter(checkin_round__isnull=False).count() == 4
-        round_id = ProgressUpdate.objects.filter(checkin_round__isnull=False).first().checkin_round_id
+        # The cohort is still running: no check-in has gone out, so no update answers one;
+        # four teams have a second, later note on their progress.
+        assert not ProgressUpdate.objects.filter(checkin_round__isnull=False).exists()
+        counts = sorted(w.updates.count() for w in Workplan.objects.filter(cohort__program__slug="operationalizing-equity"))
+        assert counts == [1, 1, 1, 2, 2, 2, 2]
+        workplan = ProgressUpdate.objects.filter(body__startswith="Fact sheet published").first().workplan
     client.login(username="staff@alliance.example", password=DEMO_PASSWORD)
-    overview = client.get(f"/alliance-for-early-success/workplans/check-ins/{round_id}/").content.decode()
-    assert "Teams without an update (3)" in overview
+    page = client.get(f"/alliance-for-early-success/workplans/{workplan.pk}/").content.decode()
+    assert "Fact sheet published" in page and "month check-in" not in page
 
 
 def _rerunning_the_demo_changes_nothing():
