@@ -18,7 +18,7 @@ from cohorts.models import Cohort, Program
 from frameworks.models import Assessment, AssessmentPoint, ProgressUpdate, SupportLog, Workplan
 from organizers.models import Organizer
 from sessions_app.models import CheckInResponse, CheckInRound, OfficeHourSlot, Session
-from sessions_app.services import add_months
+from sessions_app.services.reminders import add_months
 
 pytestmark = pytest.mark.django_db
 
