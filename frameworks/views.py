@@ -225,8 +225,11 @@ def results(request, organizer_slug: str, assessment_id: int):
 @organizer_view(capability=Capability.MANAGE_PARTICIPANTS)
 def cohort_overview(request, organizer_slug: str, cohort_id: int):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), id=cohort_id)
-    return render(request, "frameworks/cohort_overview.html",
-                  {"cohort": cohort, "points": selectors.cohort_overview(cohort)})
+    from reports.exports import ASSESSMENT_KINDS
+
+    return render(request, "frameworks/cohort_overview.html", {
+        "cohort": cohort, "points": selectors.cohort_overview(cohort), "assessment_kinds": list(ASSESSMENT_KINDS.items()),
+    })
 
 
 @organizer_view()
@@ -253,7 +256,18 @@ def workplan_list(request, organizer_slug: str):
         my_teams = [e.team for e in Enrollment.objects.filter(
             person=request.user, status__in=selectors.PARTICIPATING, team__isnull=False,
         ).select_related("team__cohort__program") if e.team_id not in have]
-    return render(request, "frameworks/workplan_list.html", {"plans": plans, "my_teams": my_teams})
+    # Planning-team partners download the self-assessments of the teams they support (staff do from the reports).
+    from reports.exports import ASSESSMENT_KINDS
+
+    supported = set() if request.access.is_staff else selectors.supported_team_ids(request.user, request.access)
+    assessment_cohorts = list(
+        Cohort.objects.filter(teams__id__in=supported, assessment_points__isnull=False).distinct()
+        .select_related("program").order_by("program__title", "title")
+    ) if supported else []
+    return render(request, "frameworks/workplan_list.html", {
+        "plans": plans, "my_teams": my_teams, "assessment_cohorts": assessment_cohorts,
+        "assessment_kinds": list(ASSESSMENT_KINDS.items()),
+    })
 
 
 @organizer_view()

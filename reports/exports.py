@@ -138,3 +138,144 @@ COHORT_EXPORTS = {
     "checkins": ("Check-in answers", checkins),
 }
 CALL_EXPORTS = {"applications": "Applications", "reviews": "Reviews"}
+
+
+# --- Self-assessments (frameworks) -------------------------------------------------------------
+
+
+def visible_assessments(cohort: Cohort, *, team_ids: set[int] | None):
+    """The cohort's assessments a viewer may export: every one for staff (`team_ids` None), else those of
+    the given teams (a planning-team partner's supported teams) and of their organizations; never a
+    person's own assessment."""
+    from django.db.models import Q
+
+    from cohorts.models import Team
+    from frameworks.models import Assessment
+
+    found = Assessment.objects.filter(cohort=cohort).select_related(
+        "point", "version__framework", "team", "organization", "person", "cohort")
+    if team_ids is not None:
+        teams = Team.objects.filter(cohort=cohort, id__in=team_ids)
+        found = found.filter(Q(team__in=teams) | Q(team__isnull=True, person__isnull=True,
+                                                   organization__in=teams.values("organization_id")))
+    return found.order_by("point__opens_on", "point_id", "team__name", "organization__name", "id")
+
+
+def _taker(assessment) -> list[str]:
+    return [assessment.subject_name, str(assessment.team or ""), str(assessment.organization or "")]
+
+
+def assessment_ratings(cohort: Cohort, *, team_ids: set[int] | None = None) -> Export:
+    """One row per assessment and item: the agreed rating, with its area's score (the results page's numbers)."""
+    from frameworks import selectors as frameworks
+
+    rows = []
+    for assessment in visible_assessments(cohort, team_ids=team_ids):
+        point = assessment.point
+        head = [point.label, point.opens_on, f"{assessment.version.framework.title} v{assessment.version.number}",
+                *_taker(assessment), assessment.get_status_display(), _when(assessment.submitted_at)]
+        for area in frameworks.results(assessment):
+            for item in area["items"]:
+                rows.append([*head, area["title"], area["score"], item["item"].statement, item["value"],
+                             item["label"] if item["value"] is not None else "", item["note"]])
+    return Export(
+        f"assessment-ratings-{cohort.slug}", "Self-assessment ratings",
+        ["Assessment", "Opened", "Framework", "Taken by", "Team", "Organization", "Status", "Submitted", "Area",
+         "Area score", "Item", "Agreed rating", "Rating", "Note"],
+        rows,
+    )
+
+
+def assessment_scores(cohort: Cohort, *, team_ids: set[int] | None = None) -> Export:
+    """Area scores side by side per team (or organization, or person): baseline, end and follow-ups, and the
+    change from the first submitted score to the last. Only submitted assessments count."""
+    from frameworks import selectors as frameworks
+    from frameworks.models import Assessment
+
+    submitted = [a for a in visible_assessments(cohort, team_ids=team_ids) if a.status == Assessment.Status.SUBMITTED]
+    points: list = []
+    scores: dict[tuple, dict[str, dict[int, float | None]]] = {}
+    takers: dict[tuple, list[str]] = {}
+    for assessment in submitted:
+        if assessment.point not in points:
+            points.append(assessment.point)
+        key = (assessment.team_id, assessment.organization_id if not assessment.team_id else None, assessment.person_id)
+        takers.setdefault(key, _taker(assessment))
+        for area in frameworks.results(assessment):
+            scores.setdefault(key, {}).setdefault(area["title"], {})[assessment.point_id] = area["score"]
+    points.sort(key=lambda p: (p.opens_on, p.id))
+    rows = []
+    for key, areas in scores.items():
+        for title, by_point in areas.items():
+            values = [by_point.get(p.id) for p in points]
+            given = [v for v in values if v is not None]
+            change = round(given[-1] - given[0], 1) if len(given) > 1 else None
+            rows.append([*takers[key], title, *values, change])
+    return Export(
+        f"assessment-scores-{cohort.slug}", "Self-assessment area scores",
+        ["Taken by", "Team", "Organization", "Area", *[p.label for p in points], "Change (first to last)"],
+        rows,
+    )
+
+
+ASSESSMENT_EXPORTS = {
+    "ratings": ("Self-assessment ratings per item", assessment_ratings),
+    "scores": ("Self-assessment area scores, baseline to follow-up", assessment_scores),
+}
+ASSESSMENT_KINDS = {kind: label for kind, (label, _) in ASSESSMENT_EXPORTS.items()}
+
+
+# --- Invoices (billing) ------------------------------------------------------------------------
+
+
+def invoices(organizer, *, cohort: Cohort | None = None, today=None) -> Export:
+    """Every issued invoice and credit note (of one cohort, or all): number, date, buyer, amounts, and whether
+    it is paid or credited. Paid is what the order received; a credit note's row shows what it credits."""
+    from django.db.models import Sum
+
+    from billing.models import ZERO, Invoice, Order, Payment, money
+
+    zone = organizer.time_zone
+    today = today or timezone.localdate(timezone.now(), zone)
+    found = Invoice.objects.filter(organizer=organizer)
+    if cohort is not None:
+        found = found.filter(order__cohort=cohort)
+    found = list(found.select_related("order__cohort__program", "credits").order_by("year", "sequence"))
+    order_ids = {i.order_id for i in found}
+    paid = dict(Payment.objects.filter(order_id__in=order_ids).values_list("order_id").annotate(t=Sum("amount"))
+                .order_by())
+    credited = dict(Invoice.objects.filter(credits__in=[i.pk for i in found]).values_list("credits_id")
+                    .annotate(t=Sum("gross")).order_by())
+    rows = []
+    for invoice in found:
+        order = invoice.order
+        credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
+        # Sums come back unquantized on SQLite ("100"); money() makes every amount read 100.00.
+        received = money(paid.get(order.pk) or ZERO)
+        credit = money(ZERO - (credited.get(invoice.pk) or ZERO))
+        if credit_note:
+            status = "credit note"
+        elif credit >= invoice.gross:
+            status = "credited"
+        elif received >= invoice.gross - credit or order.status == Order.Status.PAID:
+            status = "paid"
+        elif invoice.due_on and invoice.due_on < today:
+            status = "overdue"
+        else:
+            status = "partly credited" if credit else "unpaid"
+        buyer = invoice.buyer or {}
+        rows.append([
+            invoice.number, invoice.get_kind_display(), timezone.localtime(invoice.issued_at, zone).date(),
+            invoice.due_on, f"{order.cohort.program.title}: {order.cohort.title}", buyer.get("name"),
+            buyer.get("address"), buyer.get("tax_id"), buyer.get("po_reference"), invoice.payment_reference,
+            invoice.currency, invoice.net, invoice.tax, invoice.gross, status,
+            None if credit_note else received, None if credit_note else credit,
+            invoice.credits.number if invoice.credits_id else "",
+        ])
+    return Export(
+        f"invoices-{cohort.slug}" if cohort is not None else f"invoices-{organizer.slug}", "Invoices",
+        ["Number", "Kind", "Issued", "Due", "Cohort", "Buyer", "Buyer address", "Buyer tax id", "Purchase order",
+         "Payment reference", "Currency", "Net", "Tax", "Gross", "Status", "Paid (order)", "Credited",
+         "Credits invoice"],
+        rows,
+    )

@@ -48,9 +48,13 @@ def cohort_report(request, organizer_slug: str, cohort_id: int):
         points=[Point(date_format(timezone.localtime(column.session.starts_at), "j M"), column.percent) for column in report.sessions],
     ) if report.sessions else None
     call = ApplicationCall.objects.filter(cohort=cohort).first() if request.access.can(Capability.MANAGE_APPLICATIONS) else None
+    exports_allowed = request.access.can(Capability.MANAGE_PARTICIPANTS)
     return render(request, "reports/cohort_report.html", {
+        "assessment_kinds": list(exports.ASSESSMENT_KINDS.items())
+        if exports_allowed and cohort.assessment_points.exists() else [],
+        "invoices": request.access.can(Capability.MANAGE_BILLING) and not cohort.is_free,
         "cohort": cohort, "report": report, "chart": chart, "call": call,
-        "exports": request.access.can(Capability.MANAGE_PARTICIPANTS),
+        "exports": exports_allowed,
         "export_kinds": [(kind, label) for kind, (label, _) in exports.COHORT_EXPORTS.items()],
         "call_kinds": list(exports.CALL_EXPORTS.items()),
     })
@@ -83,6 +87,44 @@ def call_export(request, organizer_slug: str, call_id: int, kind: str, fmt: str)
     else:
         export = exports.reviews(call)
     return _export_response(export, fmt)
+
+
+def _assessment_teams(request, cohort: Cohort) -> set[int] | None:
+    """None: every assessment of the cohort (staff). Else the teams this partner supports in it; none is 404."""
+    if request.access.can(Capability.MANAGE_PARTICIPANTS):
+        return None
+    from frameworks.selectors import supported_team_ids
+
+    supported = supported_team_ids(request.user, request.access) or set()
+    teams = set(cohort.teams.filter(id__in=supported).values_list("id", flat=True))
+    if not teams:
+        raise Http404
+    return teams
+
+
+@organizer_view(capability=Capability.SUPPORT_TEAMS)
+def assessment_export(request, organizer_slug: str, cohort_id: int, kind: str, fmt: str):
+    """Staff: every self-assessment of the cohort. Planning-team partners: those of the teams they support."""
+    if kind not in exports.ASSESSMENT_EXPORTS or fmt not in EXPORT_FORMATS:
+        raise Http404
+    cohort = get_object_or_404(Cohort, id=cohort_id)
+    _, build = exports.ASSESSMENT_EXPORTS[kind]
+    return _export_response(build(cohort, team_ids=_assessment_teams(request, cohort)), fmt)
+
+
+@organizer_view(capability=Capability.MANAGE_BILLING)
+def invoice_export(request, organizer_slug: str, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return _export_response(exports.invoices(request.organizer), fmt)
+
+
+@organizer_view(capability=Capability.MANAGE_BILLING)
+def cohort_invoice_export(request, organizer_slug: str, cohort_id: int, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), id=cohort_id)
+    return _export_response(exports.invoices(request.organizer, cohort=cohort), fmt)
 
 
 @login_required

@@ -67,3 +67,27 @@ def equity_program(organizer):
     from tests.applications.factories import CallFactory
 
     return {"program_id": CallFactory(cohort__program__organizer=organizer).cohort.program_id}
+
+
+@sample("reports:assessment_export")
+def assessment_export(organizer):
+    from tests.frameworks.scenario import make_world
+
+    return {"cohort_id": make_world(organizer).cohort.id, "kind": "ratings", "fmt": "csv"}
+
+
+@sample("reports:cohort_invoice_export")
+def cohort_invoice_export(organizer):
+    from django_scopes import scopes_disabled
+
+    from billing import services
+    from tests.billing.helpers import bare_order, priced_cohort
+
+    order = bare_order(priced_cohort(organizer))
+    with scopes_disabled():
+        services.issue_invoice(order=order)
+    return {"cohort_id": order.cohort_id, "fmt": "csv"}
+
+
+sample("reports:invoice_export_csv")(no_arguments)
+sample("reports:invoice_export_xlsx")(no_arguments)
