@@ -8,6 +8,11 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         # The enrollment lifecycle asks billing how long an unpaid seat is held.
+        from reports.hooks import register_dashboard_section
+
         from . import policy
+        from .dashboard import billing_section
 
         policy.register()
+        # Revenue, outstanding and scholarship use on the organizer dashboard.
+        register_dashboard_section(billing_section)
