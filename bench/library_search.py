@@ -70,19 +70,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (full-text search)")
     parser.add_argument("--baseline-repeat", type=int, default=3, help="timed runs per query (ILIKE; slow)")
     parser.add_argument("--ilike", action="store_true", help="also time the ILIKE substring baseline")
+    parser.add_argument("--keep", metavar="NAME", help="load into (or reuse) database NAME and keep it afterwards")
     args = parser.parse_args()
 
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     parts = urlsplit(server)
     if not parts.scheme.startswith("postgres"):
         sys.exit("bench/library_search.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = f"praxis_library_bench_{uuid.uuid4().hex[:8]}"
+    name = args.keep or f"praxis_library_bench_{uuid.uuid4().hex[:8]}"
     admin_url = urlunsplit(parts._replace(path="/postgres"))
 
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     try:
@@ -91,6 +94,9 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+        if args.keep:
+            print(f"\nKept database {name}.")
+            return
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         print(f"\nDropped throwaway database {name}.")
@@ -104,54 +110,27 @@ def run(args) -> None:
     from django.db import connection
     from django_scopes import scopes_disabled
 
-    from cohorts.models import Cohort, Enrollment, Program
+    from cohorts.models import Enrollment
     from library.models import Resource
     from django.contrib.auth.models import AnonymousUser
     from django.db.models import Exists, OuterRef, Q
 
     from library.selectors import (CappedPaginator, LibraryFilters, browse_resources, fulltext_search,
                                    search_snippets, search_transaction, substring_search)
-    from library.services import weighted_search_vector
     from organizers.models import Organizer
 
-    print(f"PostgreSQL {connection.cursor().connection.info.server_version}; migrating a fresh database …")
+    print(f"PostgreSQL {connection.cursor().connection.info.server_version}; migrating …")
     call_command("migrate", verbosity=0)
 
     from django.contrib.auth import get_user_model
 
-    rng = random.Random(2024)
     with scopes_disabled():
-        organizer = Organizer.objects.create(slug="bench", name="Bench Partners")
-        program = Program.objects.create(organizer=organizer, kind="training_series", title="Advancing Racial Equity", slug="are")
-        cohort = Cohort.objects.create(organizer=organizer, program=program, title="Series 1", slug="s1")
-        viewer = get_user_model().objects.create(email="participant@bench.example")
-        Enrollment.objects.create(organizer=organizer, cohort=cohort, person=viewer, status="confirmed")
-
-        audiences = ["public"] * 5 + ["enrolled"] * 3 + ["staff", "programs"]
-        kinds = [k for k, _ in Resource.Kind.choices]
-        started = time.perf_counter()
-        batch: list[Resource] = []
-        for n in range(args.rows):
-            batch.append(Resource(
-                organizer=organizer,
-                title=sentence(rng, rng.randint(3, 8)).rstrip("."),
-                summary=sentence(rng, rng.randint(10, 25)),
-                body=" ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(4, 12)))
-                + (f" {RARE} language materials." if rng.random() < 0.0005 else ""),
-                kind=rng.choice(kinds),
-                audience=rng.choice(audiences),
-            ))
-            if len(batch) == 5000:
-                Resource.objects.bulk_create(batch)
-                batch = []
-        Resource.objects.bulk_create(batch)
-        loaded = time.perf_counter() - started
-        started = time.perf_counter()
-        Resource.objects.filter(organizer=organizer).update(search_vector=weighted_search_vector())
-        vectors = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE library_resource")
-    print(f"Loaded {args.rows:,} resources in {loaded:.1f}s (bulk_create); filled all search vectors in {vectors:.1f}s (one UPDATE).")
+        organizer = Organizer.objects.filter(slug="bench").first()
+        if organizer is None:
+            organizer, viewer = load(args.rows)
+        else:  # --keep NAME, second run: the resources are already there
+            viewer = get_user_model().objects.get(email="participant@bench.example")
+            print(f"Reusing {Resource.objects.filter(organizer=organizer).count():,} resources.")
 
     def before(qs, user):
         """The participant's audience rules as they were: correlated EXISTS per row."""
@@ -179,7 +158,7 @@ def run(args) -> None:
                 if baseline:
                     total, rows = qs.count(), list(qs[:20])
                 else:
-                    paginator = CappedPaginator(qs, 20)
+                    paginator = CappedPaginator(qs, 20, query=query)
                     rows = list(paginator.page(1).object_list) if paginator.count else []
                     total = paginator.count
                 search_snippets(rows, query)
@@ -226,6 +205,51 @@ def run(args) -> None:
             for line in plan.splitlines():
                 if "->" in line or line.startswith(("Limit", "Aggregate", "Execution Time", "Sort")):
                     print(f"    {line.rstrip()[:150]}")
+
+
+def load(rows: int):
+    """The bench organizer, a participant, and ``rows`` generated resources with their vectors."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from cohorts.models import Cohort, Enrollment, Program
+    from library.models import Resource
+    from library.services import weighted_search_vector
+    from organizers.models import Organizer
+
+    rng = random.Random(2024)
+    organizer = Organizer.objects.create(slug="bench", name="Bench Partners")
+    program = Program.objects.create(organizer=organizer, kind="training_series", title="Advancing Racial Equity", slug="are")
+    cohort = Cohort.objects.create(organizer=organizer, program=program, title="Series 1", slug="s1")
+    viewer = get_user_model().objects.create(email="participant@bench.example")
+    Enrollment.objects.create(organizer=organizer, cohort=cohort, person=viewer, status="confirmed")
+
+    audiences = ["public"] * 5 + ["enrolled"] * 3 + ["staff", "programs"]
+    kinds = [k for k, _ in Resource.Kind.choices]
+    started = time.perf_counter()
+    batch: list[Resource] = []
+    for _ in range(rows):
+        batch.append(Resource(
+            organizer=organizer,
+            title=sentence(rng, rng.randint(3, 8)).rstrip("."),
+            summary=sentence(rng, rng.randint(10, 25)),
+            body=" ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(4, 12)))
+            + (f" {RARE} language materials." if rng.random() < 0.0005 else ""),
+            kind=rng.choice(kinds),
+            audience=rng.choice(audiences),
+        ))
+        if len(batch) == 5000:
+            Resource.objects.bulk_create(batch)
+            batch = []
+    Resource.objects.bulk_create(batch)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    Resource.objects.filter(organizer=organizer).update(search_vector=weighted_search_vector())
+    vectors = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE library_resource")
+    print(f"Loaded {rows:,} resources in {loaded:.1f}s (bulk_create); filled all search vectors in {vectors:.1f}s (one UPDATE).")
+    return organizer, viewer
 
 if __name__ == "__main__":
     main()

@@ -63,7 +63,8 @@ def library_index(request, organizer_slug: str):
             organizer=organizer, user=request.user, filters=filters, staff=_staff(request)
         )
         with selectors.search_transaction(needed=bool(filters.q)):
-            paginator = (selectors.CappedPaginator if filters.q else Paginator)(resources, PAGE_SIZE)
+            paginator = (selectors.CappedPaginator(resources, PAGE_SIZE, query=filters.q) if filters.q
+                         else Paginator(resources, PAGE_SIZE))
             page = paginator.get_page(request.GET.get("page"))
             rows = list(page.object_list)
             snippets = selectors.search_snippets(rows, filters.q)

@@ -149,3 +149,40 @@ def test_many_matches_are_counted_up_to_the_cap(organizer, client_for, monkeypat
     assert "(8)" in client.get(index(organizer)).content.decode()  # browsing counts everything
     monkeypatch.setattr(CappedPaginator, "cap", 10)
     assert "(7)" in client.get(index(organizer), {"q": "reparations"}).content.decode()
+
+
+def test_search_pages_follow_rank_then_newest(organizer, client_for):
+    # 25 matches over two pages: titles first, then the rest, newest first within each.
+    for n in range(12):
+        make(organizer, title=f"Notes {n:02d}", summary="", body="We talked about reparations.")
+    for n in range(13):
+        make(organizer, title=f"Reparations handout {n:02d}", summary="", body="")
+    client = client_for(None)
+    first = result_titles(client.get(index(organizer), {"q": "reparations"}))
+    second = result_titles(client.get(index(organizer), {"q": "reparations", "page": 2}))
+    assert first == [f"Reparations handout {n:02d}" for n in range(12, -1, -1)] + [f"Notes {n:02d}" for n in range(11, 4, -1)]
+    assert second == [f"Notes {n:02d}" for n in range(4, -1, -1)]
+    # Another order chosen with search words still applies.
+    assert result_titles(client.get(index(organizer), {"q": "reparations", "sort": "title"}))[:2] == ["Notes 00", "Notes 01"]
+
+
+@pytest.mark.postgres
+def test_postgres_more_matches_than_the_cap_still_rank_title_matches_first(organizer, client_for, monkeypatch):
+    from library.selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    for n in range(8):  # stored first, so they are the first matches read
+        make(organizer, title=f"Notes {n}", summary="", body="We talked about reparations.")
+    make(organizer, title="Reparations reading list", summary="", body="")
+    client = client_for(None)
+    page = client.get(index(organizer), {"q": "reparations"})
+    assert "(5+)" in page.content.decode()
+    assert result_titles(page)[0] == "Reparations reading list"
+    assert result_titles(client.get(index(organizer), {"q": "reparations", "sort": "oldest"}))[0] == "Notes 0"
+
+
+@pytest.mark.postgres
+def test_postgres_title_index_exists(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'library_resource_title_search_gin'")
+        assert cursor.fetchone(), "title search index missing"
