@@ -186,25 +186,33 @@ class CappedPaginator(Paginator):
         """The first ``cap + 1`` matches and, only when there are more than ``cap``,
         up to ``cap`` title matches: one query either way (PostgreSQL skips the second
         part when the first finds ``cap`` or fewer)."""
-        fields = ("pk", "rank", "created_at") if self.in_rank_order else ("pk",)
-        first = self.object_list.order_by().values_list(*fields)[: self.cap + 1]
+        fields = self._fields
         if not (self.query and on_postgres()):
-            return list(first), []
-        titled = title_matches(self.object_list, self.query).values_list(*fields)[: self.cap]
-        first_sql, first_params = first.query.sql_with_params()
-        titled_sql, titled_params = titled.query.sql_with_params()
+            return list(self.object_list.order_by().values_list(*fields)[: self.cap + 1]), []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH first AS MATERIALIZED ({first_sql}) SELECT 1 AS part, * FROM first UNION ALL "
-                f"SELECT 2, * FROM ({titled_sql}) AS titled WHERE (SELECT count(*) FROM first) > %s",
-                [*first_params, *titled_params, self.cap],
-            )
+            cursor.execute(*self.reads_sql())
             names = [column.name for column in cursor.description][1:]
             rows = cursor.fetchall()
         # Columns by name: values_list's SQL need not list them in the order asked.
         at = [names.index(field) if field in names else names.index("id") for field in fields]
         picked = [(row[0], tuple(row[1 + i] for i in at)) for row in rows]
         return [r for part, r in picked if part == 1], [r for part, r in picked if part == 2]
+
+    @property
+    def _fields(self) -> tuple[str, ...]:
+        return ("pk", "rank", "created_at") if self.in_rank_order else ("pk",)
+
+    def reads_sql(self) -> tuple[str, list]:
+        """PostgreSQL: the one read behind the count and the ranked candidates."""
+        first = self.object_list.order_by().values_list(*self._fields)[: self.cap + 1]
+        titled = title_matches(self.object_list, self.query).values_list(*self._fields)[: self.cap]
+        first_sql, first_params = first.query.sql_with_params()
+        titled_sql, titled_params = titled.query.sql_with_params()
+        return (
+            f"WITH first AS MATERIALIZED ({first_sql}) SELECT 1 AS part, * FROM first UNION ALL "
+            f"SELECT 2, * FROM ({titled_sql}) AS titled WHERE (SELECT count(*) FROM first) > %s",
+            [*first_params, *titled_params, self.cap],
+        )
 
     @property
     def _first(self) -> list[tuple]:
