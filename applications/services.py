@@ -320,7 +320,11 @@ def delete_own_demographics(*, application: Application, by) -> bool:
 
 
 def purge_demographics(*, call: ApplicationCall) -> int:
+    from reports.funnel import store_funnel
+
     with transaction.atomic():
+        # The equity funnel keeps its suppressed figures (what its page showed), so it still reads after this.
+        store_funnel(call=call)
         deleted, _ = DemographicResponse.objects.filter(application__call=call).delete()
         ApplicationCall.objects.filter(pk=call.pk).update(demographics_purged_at=timezone.now())
         DemographicAccessLog.objects.create(

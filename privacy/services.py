@@ -201,7 +201,8 @@ def cohorts_due_for_retention(*, today: dt.date):
 
 def erase_cohort_details(*, cohort_id: int, now: dt.datetime | None = None) -> bool:
     """Erase what participants wrote or gave about themselves in one cohort; once per cohort."""
-    from applications.models import Application, DemographicResponse, TeamMember
+    from applications.models import Application, ApplicationCall, DemographicResponse, TeamMember
+    from applications.services import purge_demographics
     from cohorts.models import Cohort
     from sessions_app.models import AssistanceRequest, CheckInResponse, SessionFeedback
 
@@ -213,6 +214,9 @@ def erase_cohort_details(*, cohort_id: int, now: dt.datetime | None = None) -> b
         if ErasedCohort.objects.filter(cohort=cohort).exists():
             return False
         applications = Application.objects.filter(call__cohort=cohort)
+        call = ApplicationCall.objects.filter(cohort=cohort, demographics_purged_at__isnull=True).first()
+        if call is not None:  # as the call's own retention does: the funnel's figures are kept, the call marked
+            purge_demographics(call=call)
         DemographicResponse.objects.filter(application__in=applications).delete()
         TeamMember.objects.filter(application__in=applications).update(email="", title="")
         applications.update(answers={}, phone="", leadership_description="", scholarship_note="")

@@ -118,15 +118,21 @@ def suppressed_table(counts: Counts, *, k: int, goals: dict[str, str] | None = N
         hide_total = demographics.suppress(cells, total=counts.totals.get(stage, 0), k=k)
         columns.append(cells)
         totals.append(Cell("Total", counts.totals.get(stage, 0), suppressed=hide_total, k=k))
+    return _table(counts.key, counts.label, counts.values, columns, totals, goals or {})
+
+
+def _table(key: str, label: str, values: list[str], columns: list[list[Cell]], totals: list[Cell],
+           goals: dict[str, str]) -> FunnelTable:
+    """Rows from per-stage columns of (already suppressed) cells, with each shown cell's share of its stage."""
     rows = []
-    for index, value in enumerate(counts.values):
+    for index, value in enumerate(values):
         cells = [column[index] for column in columns]
         shares = [
             None if cell.suppressed or total.suppressed or not total.count else round(100 * cell.count / total.count)
             for cell, total in zip(cells, totals)
         ]
-        rows.append(Row(value, cells, shares, (goals or {}).get(value, "")))
-    return FunnelTable(counts.key, counts.label, rows, totals)
+        rows.append(Row(value, cells, shares, goals.get(value, "")))
+    return FunnelTable(key, label, rows, totals)
 
 
 def goals_of(call: ApplicationCall, quotas: list[Quota]) -> dict[str, dict[str, str]]:
@@ -160,6 +166,77 @@ def call_funnel(call: ApplicationCall, *, viewer) -> list[FunnelTable]:
     return [suppressed_table(c, k=k, goals=goals.get(c.key)) for c in call_counts(call, categories)]
 
 
+# --- Stored when the answers are deleted -------------------------------------------------------
+
+
+def store_funnel(*, call: ApplicationCall, now=None):
+    """Keep the call's funnel, suppressed, before its answers are deleted (applications.services.purge_demographics).
+
+    Hidden cells are stored as null: what is kept is exactly what the page showed, never a small count.
+    """
+    from django.utils import timezone
+
+    from .models import StoredFunnel
+
+    categories = list(call.demographic_categories.all())
+    if not categories:
+        return None
+    k = call.organizer.small_cell_k
+    goals = goals_of(call, list(call.quotas.all()))
+    tables = [suppressed_table(c, k=k, goals=goals.get(c.key)) for c in call_counts(call, categories)]
+    data = [{
+        "key": t.key, "label": t.label,
+        "rows": [{"value": r.value, "goal": r.goal, "cells": [None if c.suppressed else c.count for c in r.cells]}
+                 for r in t.rows],
+        "totals": [None if c.suppressed else c.count for c in t.totals],
+    } for t in tables]
+    stored, _ = StoredFunnel.objects.update_or_create(
+        call=call, defaults={"organizer_id": call.organizer_id, "stored_at": now or timezone.now(), "k": k,
+                             "tables": data},
+    )
+    return stored
+
+
+def stored_call_funnel(call: ApplicationCall, *, viewer):
+    """(the StoredFunnel or None, its tables) for a call whose answers were deleted (logged as a read)."""
+    from .models import StoredFunnel
+
+    stored = StoredFunnel.objects.filter(call=call).first()
+    if stored is None:
+        return None, []
+    DemographicAccessLog.objects.create(
+        organizer_id=call.organizer_id, viewer=viewer, action=DemographicAccessLog.Action.VIEW,
+        detail=f"equity funnel of call {call.pk} (aggregates stored when the answers were deleted)",
+    )
+    k = max(call.organizer.small_cell_k, stored.k)
+    tables = []
+    for data in stored.tables:
+        def cell(label: str, count: int | None) -> Cell:
+            return Cell(label, count or 0, suppressed=count is None, k=k)
+
+        values = [row["value"] for row in data["rows"]]
+        columns = [[cell(row["value"], row["cells"][index]) for row in data["rows"]] for index in range(len(STAGES))]
+        totals = [cell("Total", count) for count in data["totals"]]
+        if k > stored.k:  # the organizer raised its threshold since: hide what it would hide now
+            for column, total in zip(columns, totals):
+                _suppress_further(column, total, k)
+        tables.append(_table(data["key"], data["label"], values, columns, totals,
+                             {row["value"]: row["goal"] for row in data["rows"]}))
+    return stored, tables
+
+
+def _suppress_further(cells: list[Cell], total: Cell, k: int) -> None:
+    """`demographics.suppress` over already suppressed cells, whose hidden counts are unknown (and stay hidden)."""
+    for cell in cells:
+        cell.suppressed = cell.suppressed or 0 < cell.count < k
+    if sum(1 for c in cells if c.suppressed) == 1 and not total.suppressed:
+        others = sorted((c for c in cells if not c.suppressed and c.count > 0), key=lambda c: c.count)
+        if others:
+            others[0].suppressed = True
+        else:
+            total.suppressed = True
+
+
 @dataclass
 class YearFunnel:
     year: int
@@ -170,7 +247,8 @@ class YearFunnel:
 def program_funnel(calls: list[ApplicationCall], *, organizer, viewer) -> list[YearFunnel]:
     """One program's calls added up per year (of the call's deadline, else its cohort's start), by category key.
 
-    Calls whose answers were purged after their retention period are left out.
+    Calls whose answers were purged after their retention period are left out: only their
+    suppressed figures were kept (`StoredFunnel`), which cannot be added to other calls'.
     """
     categories: dict[int, list[DemographicCategory]] = defaultdict(list)
     for category in DemographicCategory.objects.filter(call__in=calls).order_by("order", "id"):

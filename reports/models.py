@@ -1,7 +1,8 @@
-"""Certificates of completion (the reports app's only table)."""
+"""Certificates of completion, and the equity funnels stored when a call's answers are deleted."""
 
 from django.db import models
 
+from applications.models import ApplicationCall
 from cohorts.models import Enrollment
 from organizers.models import Organizer
 from organizers.scoping import OrganizerScopedManager
@@ -32,3 +33,22 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class StoredFunnel(models.Model):
+    """A call's equity funnel as it stood when its self-identification answers were deleted.
+
+    Only the suppressed figures are kept (hidden cells are stored as null, never their
+    count), so the funnel of a purged call still renders, and says it comes from here.
+    """
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    call = models.OneToOneField(ApplicationCall, on_delete=models.CASCADE, related_name="stored_funnel")
+    stored_at = models.DateTimeField()
+    k = models.PositiveSmallIntegerField(help_text="The small-cell threshold the figures were suppressed with.")
+    tables = models.JSONField(default=list)
+
+    objects = OrganizerScopedManager()
+
+    def __str__(self) -> str:
+        return f"Equity funnel of {self.call} stored {self.stored_at:%Y-%m-%d}"

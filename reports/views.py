@@ -180,9 +180,17 @@ def equity_index(request, organizer_slug: str):
 @organizer_view(capability=Capability.VIEW_DEMOGRAPHICS)
 def equity_call(request, organizer_slug: str, call_id: int):
     call = get_object_or_404(ApplicationCall.objects.select_related("cohort__program", "organizer"), id=call_id)
-    tables = [] if call.demographics_purged_at else funnel.call_funnel(call, viewer=request.user)
+    stored, later_stages_missing = None, False
+    if call.demographics_purged_at:
+        stored, tables = funnel.stored_call_funnel(call, viewer=request.user)
+        if stored is not None:
+            ends = call.cohort.ends_on
+            later_stages_missing = ends is None or ends >= timezone.localdate(stored.stored_at, request.organizer.time_zone)
+    else:
+        tables = funnel.call_funnel(call, viewer=request.user)
     return render(request, "reports/equity_call.html", {
         "call": call, "tables": tables, "stages": funnel.STAGES, "k": request.organizer.small_cell_k,
+        "stored": stored, "later_stages_missing": later_stages_missing,
     })
 
 

@@ -171,4 +171,58 @@ def test_purged_call_says_so(organizer, client_for):
     with scopes_disabled():
         type(call).objects.filter(id=call.id).update(demographics_purged_at=timezone.now())
     url = reverse("reports:equity_call", kwargs={"organizer_slug": organizer.slug, "call_id": call.id})
-    assert "can no longer be computed" in client_for(admin).get(url).content.decode()
+    assert "before its funnel was stored, so it can no longer be shown" in client_for(admin).get(url).content.decode()
+
+
+def _tables(body: str) -> list[str]:
+    return re.findall(r"<table.*?</table>", re.sub(r">\s+<", "><", body), flags=re.S)
+
+
+def test_a_purged_call_shows_the_same_suppressed_figures_from_the_stored_aggregate(organizer, client_for):
+    from applications import services
+    from applications.models import DemographicResponse
+    from reports.models import StoredFunnel
+
+    program, call = build_call(organizer)
+    admin = member(organizer, Role.ADMIN)
+    grant(admin, organizer)
+    client = client_for(admin)
+    url = reverse("reports:equity_call", kwargs={"organizer_slug": organizer.slug, "call_id": call.id})
+    before = client.get(url).content.decode()
+    with scope(organizer=organizer.id):
+        assert services.purge_demographics(call=call) == 19  # 18 applicants and a draft
+        assert not DemographicResponse.objects.exists()
+        stored = StoredFunnel.objects.get(call=call)
+    # Only what the page showed is kept: hidden cells are null, never their small count.
+    [table] = stored.tables
+    rows = {row["value"]: row["cells"] for row in table["rows"]}
+    assert rows["Indigenous"] == [None, None, 0, 0, 0] and rows["White"] == [7, None, 5, 5, None]
+    after = client.get(url).content.decode()
+    assert _tables(after) == _tables(before) and len(_tables(after)) == 1
+    assert "From the stored aggregate." in after and "answers of this call were deleted on" in after
+    assert "not counted in those stages" in after  # the cohort (no end date yet) could still move on
+    with scopes_disabled():
+        assert DemographicAccessLog.objects.filter(viewer=admin, action="view").count() == 2
+    # An organizer that raises its threshold later gets it applied to the stored figures too.
+    organizer.small_cell_k = 8
+    organizer.save()
+    with scope(organizer=organizer.id):
+        _, [table] = funnel.stored_call_funnel(call, viewer=admin)
+    assert shown(table)["Black"][0] == "8 (40%)" and shown(table)["White"][0] == "hidden"
+    assert shown(table)["Black"][2] == "hidden" and shown(table)["White"][2] == "hidden"  # 6 and 5: both < 8
+    # The program page leaves it out of the years' sums and links to it.
+    page = client.get(reverse("reports:equity_program", kwargs={"organizer_slug": organizer.slug,
+                                                                "program_id": program.id})).content.decode()
+    assert f'href="{url}"' in page
+
+
+def test_cohort_retention_purges_the_call_and_keeps_its_funnel(organizer):
+    from privacy.services import erase_cohort_details
+    from reports.models import StoredFunnel
+
+    _, call = build_call(organizer)
+    with scope(organizer=organizer.id):
+        assert erase_cohort_details(cohort_id=call.cohort_id)
+        call.refresh_from_db()
+        assert call.demographics_purged_at is not None
+        assert StoredFunnel.objects.filter(call=call).exists()
