@@ -48,7 +48,10 @@ def axe_violations(page) -> list[dict]:
     """Serious and critical axe-core violations on the current page (axe.min.js from a package)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    # No preload: axe would fetch the page's stylesheets and re-insert them as inline
+    # <style> elements, which the Content-Security-Policy rightly blocks (and the page
+    # fixture reports). Only the css-orientation-lock rule reads the preloaded CSSOM.
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 
