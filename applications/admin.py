@@ -164,6 +164,17 @@ class ApplicationCallAdmin(ZonedDateTimesAdmin, CallStaysClosedUntilReady, Organ
     inlines = [QuestionInline, DemographicCategoryInline, RubricInline, QuotaInline, IntersectionQuotaInline, ReviewerInline]
     readonly_fields = ["selection_confirmed_at", "demographics_purged_at"]
 
+    def get_queryset(self, request):
+        from workplace.readiness import CALL_CHECKLIST_PREFETCH, organizer_reviewers_count
+
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The checklist column reads each call's rows: fetch them for the page at once.
+            queryset = queryset.prefetch_related(*CALL_CHECKLIST_PREFETCH).annotate(
+                organizer_reviewers=organizer_reviewers_count()
+            )
+        return queryset
+
     @admin.display(description="Checklist")
     def checklist(self, obj):
         from workplace.readiness import blocking, call_checklist

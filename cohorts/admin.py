@@ -16,7 +16,7 @@ from organizers.admin_base import (
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 
 from workplace.admin_filters import OfferExpiresSoonFilter, StartsSoonFilter
-from workplace.admin_mixins import ReadinessInAdmin
+from workplace.admin_mixins import CohortStaysUnpublishedUntilReady, ProgramStaysDraftUntilReady
 
 from . import lifecycle, selectors
 from .models import (
@@ -80,7 +80,7 @@ class PlanningPartnerInline(ScopedTabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ReadinessInAdmin, OrganizerScopedAdmin):
+class ProgramAdmin(ProgramStaysDraftUntilReady, OrganizerScopedAdmin):
     readiness = "program"
     list_display = ["title", "organizer", "kind", "status", "updated_at"]
     list_filter = ["kind", "status", "organizer"]
@@ -123,7 +123,7 @@ class EnrollmentInline(ScopedTabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ZonedDateTimesAdmin, ReadinessInAdmin, OrganizerScopedAdmin):
+class CohortAdmin(ZonedDateTimesAdmin, CohortStaysUnpublishedUntilReady, OrganizerScopedAdmin):
     readiness = "cohort"
     zone_owner = None
     list_display = [

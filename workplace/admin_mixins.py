@@ -26,20 +26,51 @@ class ReadinessInAdmin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class CallStaysClosedUntilReady(ReadinessInAdmin):
-    """A call with a blocking item cannot be open: after saving, the switch goes off and says why."""
+class HiddenUntilReady(ReadinessInAdmin):
+    """A record with a blocking item is not shown to people: saving it switches it back
+    to hidden (closed, unpublished, draft) and says why. The rest of the save stands, so
+    staff keep their work and fix the item at their pace.
+    """
 
-    readiness = "call"
+    shown_field: str = ""
+    hidden_value = False
+    kept_from_people: str = ""  # "stays closed to applicants", finishing "The call is saved but …"
+
+    def is_shown(self, obj) -> bool:
+        return getattr(obj, self.shown_field) != self.hidden_value
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        call = form.instance
-        blocking = [c for c in _checklist("call")(call) if c.blocking]
-        if blocking and call.open_for_applications:
-            type(call).objects.filter(pk=call.pk).update(open_for_applications=False)
-            call.open_for_applications = False
+        obj = form.instance
+        to_fix = [c for c in _checklist(self.readiness)(obj) if c.blocking]
+        if to_fix and self.is_shown(obj):
+            # save() again, not update(): the page cache and the audit hear of it as of any change.
+            setattr(obj, self.shown_field, self.hidden_value)
+            obj.save(update_fields=[self.shown_field])
             messages.error(
                 request,
-                "The call is saved but stays closed to applicants until this is fixed: "
-                + " ".join(c.message for c in blocking),
+                f"The {obj._meta.verbose_name} is saved but {self.kept_from_people} until this is fixed: "
+                + " ".join(c.message for c in to_fix),
             )
+
+
+class CallStaysClosedUntilReady(HiddenUntilReady):
+    readiness = "call"
+    shown_field = "open_for_applications"
+    kept_from_people = "stays closed to applicants"
+
+
+class CohortStaysUnpublishedUntilReady(HiddenUntilReady):
+    readiness = "cohort"
+    shown_field = "is_published"
+    kept_from_people = "is not published"
+
+
+class ProgramStaysDraftUntilReady(HiddenUntilReady):
+    readiness = "program"
+    shown_field = "status"
+    hidden_value = "draft"  # Program.Status.DRAFT; an archived program is hidden already
+    kept_from_people = "stays a draft"
+
+    def is_shown(self, obj) -> bool:
+        return obj.status == "published"

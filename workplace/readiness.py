@@ -1,8 +1,9 @@
 """What a call, a cohort or a program still lacks before people can use it.
 
-Each check is a sentence staff can act on. Blocking checks keep a call closed (the
-admin switches "open for applications" off while one remains, and the public pages
-follow `ApplicationCall.is_open`); the others are shown as things to look at.
+Each check is a sentence staff can act on. Blocking checks keep a record from people
+while one remains: the admin switches a call's "open for applications" off, a cohort's
+"is published" off and a program back to draft (workplace.admin_mixins.HiddenUntilReady),
+and the public pages follow those switches. The other checks are things to look at.
 """
 
 from __future__ import annotations
@@ -27,10 +28,28 @@ class Check:
     blocking: bool = True
 
 
+# The checklist reads related rows through `.all()`, so a list of calls prefetched with
+# CALL_CHECKLIST_PREFETCH (and annotated with organizer_reviewers) costs no query per call.
+CALL_CHECKLIST_PREFETCH = [
+    "questions", "demographic_categories", "quotas", "intersection_quotas", "rubric", "reviewer_assignments",
+]
+
+
+def organizer_reviewers_count():
+    """An annotation: how many reviewers the call's organizer has (the default reviewer pool)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+    reviewers = (Membership.objects.filter(organizer_id=OuterRef("organizer_id"), role=Role.REVIEWER)
+                 .order_by().values("organizer_id").annotate(n=Count("pk")).values("n"))
+    return Subquery(reviewers, output_field=IntegerField())
+
+
 def _reviewer_count(call: ApplicationCall) -> int:
-    assigned = call.reviewer_assignments.count()
+    assigned = len(call.reviewer_assignments.all())
     if assigned:
         return assigned
+    if hasattr(call, "organizer_reviewers"):  # annotated by organizer_reviewers_count()
+        return call.organizer_reviewers or 0
     return Membership.objects.filter(organizer_id=call.organizer_id, role=Role.REVIEWER).count()
 
 
@@ -51,7 +70,7 @@ def call_checklist(call: ApplicationCall) -> list[Check]:
                 checks.append(Check(
                     f"The deadline ({deadline_day:%d %b %Y}) is not before the cohort starts ({cohort.starts_on:%d %b %Y})."
                 ))
-    if not call.questions.exists():
+    if not call.questions.all():
         checks.append(Check("Add at least one question of your own to the form."))
     options = category_options(call)
     if call.ask_demographics and not options:
@@ -78,7 +97,7 @@ def call_checklist(call: ApplicationCall) -> list[Check]:
     elif reserved > seats:
         checks.append(Check(f"Reserved seats ({reserved}) are more than the seats to fill ({seats})."))
     if call.reviews_wanted:
-        if not call.rubric.exists():
+        if not call.rubric.all():
             checks.append(Check("Add rubric categories for the reviewers to score."))
         reviewers = _reviewer_count(call)
         if reviewers < call.reviews_wanted:
@@ -128,6 +147,11 @@ def cohort_checklist(cohort: Cohort, *, today: dt.date | None = None) -> list[Ch
 
 def program_checklist(program: Program) -> list[Check]:
     checks: list[Check] = []
+    for module in program.modules.exclude(cohort=None).exclude(cohort__program=program).select_related("cohort"):
+        checks.append(Check(
+            f"The module “{module.title}” is tied to “{module.cohort}”, a cohort of another program: "
+            "choose one of this program's cohorts or leave it empty."
+        ))
     if not program.summary:
         checks.append(Check("Add a one-line summary: the catalog shows it.", blocking=False))
     if program.kind != Program.Kind.FRAMEWORK and not program.cohorts.exists():

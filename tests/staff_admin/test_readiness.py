@@ -1,6 +1,7 @@
 """Each readiness rule names what a call, cohort or program lacks; a call with a blocking item stays closed."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -201,3 +202,92 @@ def test_the_program_page_says_closed_once_a_selection_is_confirmed_before_the_d
     html = client_for().get(url).content.decode()
     assert "Applications are closed: the participants have been selected." in html
     assert f"/apply/{ready_call.pk}/" not in html
+
+
+def test_a_cohort_with_a_blocking_item_is_unpublished_on_save_and_leaves_the_public_page(
+    organizer, staff_user, client_for,
+):
+    cohort = CohortFactory(program__organizer=organizer, is_published=True, title="Spring cohort")
+    program = cohort.program
+    public = f"/{organizer.slug}/programs/{program.slug}/"
+    assert "Spring cohort" in client_for().get(public).content.decode()
+    client = client_for(staff_user)
+    url = f"/admin/cohorts/cohort/{cohort.pk}/change/"
+    data = form_as_shown(client.get(url).content.decode(), "cohort_form")
+    # Registration closing a week before it opens: nobody could ever register.
+    opens = cohort.starts_on - dt.timedelta(days=20)
+    data.update({"registration_opens_at_0": [opens.isoformat()], "registration_opens_at_1": ["09:00"],
+                 "registration_closes_at_0": [(opens - dt.timedelta(days=7)).isoformat()],
+                 "registration_closes_at_1": ["09:00"]})
+    response = client.post(url, data, follow=True)
+    assert "The cohort is saved but is not published until this is fixed: Registration closes before it opens." in (
+        response.content.decode()
+    )
+    with scopes_disabled():
+        cohort.refresh_from_db()
+    assert cohort.is_published is False and cohort.registration_closes_at is not None
+    assert "Spring cohort" not in client_for().get(public).content.decode()
+    # Fixed and published again on the same page: it is back.
+    data.update({"registration_closes_at_0": [(opens + dt.timedelta(days=7)).isoformat()], "is_published": ["on"]})
+    client.post(url, data)
+    with scopes_disabled():
+        cohort.refresh_from_db()
+    assert cohort.is_published is True
+    assert "Spring cohort" in client_for().get(public).content.decode()
+
+
+def test_a_module_tied_to_another_programs_cohort_keeps_the_program_a_draft(organizer, staff_user, client_for):
+    program = ProgramFactory(organizer=organizer, status=Program.Status.DRAFT, title="Racial equity series")
+    CohortFactory(program=program, is_published=True)
+    elsewhere = CohortFactory(program__organizer=organizer, title="Another program's cohort")
+    client = client_for(staff_user)
+    url = f"/admin/cohorts/program/{program.pk}/change/"
+    data = form_as_shown(client.get(url).content.decode(), "program_form")
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and k.startswith("modules")).removesuffix("-TOTAL_FORMS")
+    data.update({"status": ["published"], f"{prefix}-TOTAL_FORMS": ["1"], f"{prefix}-0-title": ["History"],
+                 f"{prefix}-0-order": ["1"], f"{prefix}-0-cohort": [str(elsewhere.pk)]})
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert "The program is saved but stays a draft until this is fixed:" in html
+    assert "The module “History” is tied to" in html
+    with scopes_disabled():
+        program.refresh_from_db()
+        assert program.modules.get().title == "History"
+    assert program.status == Program.Status.DRAFT
+    assert client_for().get(f"/{organizer.slug}/programs/{program.slug}/").status_code == 404
+
+
+def test_the_call_list_checklist_column_costs_the_same_queries_for_one_call_or_five(organizer, staff_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def a_call(complete: bool):
+        call = CallFactory(cohort__program__organizer=organizer, reviews_wanted=1)
+        if complete:
+            QuestionFactory(call=call)
+            RubricFactory(call=call)
+            CategoryFactory(call=call, key="position", values="Rightsholder\nStaff")
+            quota(call, "position", "Staff", 1)
+        return call
+
+    member(organizer, Role.REVIEWER)
+    a_call(True)
+    client = client_for(staff_user)
+    url = "/admin/applications/applicationcall/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    assert "Ready" in html
+    for n in range(4):
+        a_call(complete=n % 2 == 0)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(url).content.decode()
+    # The prefetched column says what each call's own checklist says.
+    with scope(organizer=organizer):
+        expected = sorted(
+            f"{len(blocking(call_checklist(call)))} to fix" if blocking(call_checklist(call)) else "Ready"
+            for call in ApplicationCall.objects.select_related("cohort__program", "cohort__organizer")
+        )
+    assert sorted(re.findall(r'field-checklist">([^<]*)<', html)) == expected
+    assert expected.count("Ready") == 3
+    assert len(five) == len(one), [q["sql"][:120] for q in five.captured_queries]
