@@ -6,6 +6,7 @@ explicitly and runs its subqueries with scopes disabled (scopes would add joins
 inside Exists), so it is safe to call from any page of the organizer.
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,13 +15,13 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup, AffinityMembership, Enrollment, Program
 from core.prepared import PreparedQuery
 from organizers.selectors import is_staff_at
+from organizers.templatetags.praxis import markdown_text
 
 from .models import Bookmark, Collection, CollectionItem, Resource, Topic
 
@@ -267,18 +268,39 @@ def fulltext_search(resources: QuerySet[Resource], query: str) -> QuerySet[Resou
     return resources.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
 
 
+# A quoted phrase, or a run of non-space characters.
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_EDGE_PUNCTUATION = ".,;:!?()[]{}'\"“”‘’"
+MAX_TERMS = 20  # the search box takes 200 characters; a query of more words is cut here, not refused
+
+
+def search_terms(query: str) -> list[str]:
+    """The words (and "quoted phrases") of a search, for the substring search on SQLite."""
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(query):
+        term = " ".join(phrase.split()) if phrase else word.strip(_EDGE_PUNCTUATION)
+        if term and term.lower() not in (t.lower() for t in terms):
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
 def substring_search(resources: QuerySet[Resource], query: str) -> QuerySet[Resource]:
-    """SQLite (and the bench's baseline): substring match; title, then summary, then body."""
-    return resources.filter(
-        Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
-    ).annotate(
-        rank=Case(
-            When(title__icontains=query, then=Value(3)),
-            When(summary__icontains=query, then=Value(2)),
+    """SQLite (and the bench's baseline): every word must appear, each in the title, the
+    summary or the body (LIKE: case-insensitive for ASCII letters); ranked by where the
+    words were found: title, then summary, then body."""
+    terms = search_terms(query)
+    if not terms:
+        return resources.none()
+    rank = Value(0, output_field=IntegerField())
+    for term in terms:
+        resources = resources.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+        rank = rank + Case(
+            When(title__icontains=term, then=Value(3)),
+            When(summary__icontains=term, then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )
-    )
+    return resources.annotate(rank=rank)
 
 
 # Characters that cannot come from a person's text, marking the highlighted words until
@@ -286,40 +308,53 @@ def substring_search(resources: QuerySet[Resource], query: str) -> QuerySet[Reso
 _HL_START, _HL_STOP = "\ue000", "\ue001"
 
 
+def snippet_text(resource: Resource) -> str:
+    """What a snippet is cut from: the summary and body as plain text (no Markdown marks)."""
+    return markdown_text(f"{resource.summary}\n\n{resource.body}")
+
+
 def search_snippets(resources: list[Resource], query: str) -> dict[int, str]:
-    """Safe HTML snippets with the matched words in <mark>, for one page of results."""
+    """Safe HTML snippets with the matched words in <mark>, for one page of results.
+
+    Cut from the plain text of the summary and body (Markdown rendered, then every tag
+    dropped), so no "## Session 4" or "[link](…)" shows, and escaped here."""
     query = query.strip()
     if not query or not resources:
         return {}
+    texts = {r.pk: snippet_text(r) for r in resources}
     if on_postgres():
+        # PostgreSQL still picks and marks the fragments (stemming: "heal" marks "healers"),
+        # from the plain text handed to it for this page's rows.
         search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        source = Case(*[When(pk=pk, then=Value(text)) for pk, text in texts.items()], default=Value(""),
+                      output_field=TextField())
         with scopes_disabled():
-            rows = Resource.objects.filter(pk__in=[r.pk for r in resources]).annotate(
+            rows = Resource.objects.filter(pk__in=list(texts)).annotate(
                 snippet=SearchHeadline(
-                    _snippet_source(), search, config=SEARCH_CONFIG, start_sel=_HL_START, stop_sel=_HL_STOP,
+                    source, search, config=SEARCH_CONFIG, start_sel=_HL_START, stop_sel=_HL_STOP,
                     max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
                 )
             ).values_list("pk", "snippet")
             raw = dict(rows)
     else:
-        raw = {r.pk: _substring_snippet(f"{r.summary}\n{r.body}", query) for r in resources}
+        terms = search_terms(query)
+        raw = {pk: _substring_snippet(text, terms) for pk, text in texts.items()}
     return {pk: _safe_highlight(text) for pk, text in raw.items() if text}
 
 
-def _snippet_source():
-    """The text a snippet is cut from: summary then body."""
-    return Concat(F("summary"), Value("\n"), F("body"), output_field=TextField())
-
-
-def _substring_snippet(text: str, query: str, width: int = 90) -> str:
-    at = text.lower().find(query.lower())
-    if at < 0:
+def _substring_snippet(text: str, terms: list[str], width: int = 90) -> str:
+    """Around the first word found, with every searched word in the window marked."""
+    if not terms:
         return ""
-    start, end = max(0, at - width), min(len(text), at + len(query) + width)
-    found = text[at : at + len(query)]
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return ""
+    start, end = max(0, first.start() - width), min(len(text), first.end() + width)
+    marked = pattern.sub(lambda m: f"{_HL_START}{m[0]}{_HL_STOP}", text[start:end])
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
-    return f"{prefix}{text[start:at]}{_HL_START}{found}{_HL_STOP}{text[at + len(query):end]}{suffix}"
+    return f"{prefix}{marked}{suffix}"
 
 
 def _safe_highlight(text: str) -> str:

@@ -1,3 +1,5 @@
+import html
+import re
 import threading
 
 import markdown
@@ -26,12 +28,32 @@ def render_markdown(text: str | None) -> str:
     """
     if not text:
         return ""
+    rendered = _converter().convert(text)
+    clean = nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
+    return mark_safe(clean)
+
+
+def _converter() -> markdown.Markdown:
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    html = converter.reset().convert(text)
-    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
-    return mark_safe(clean)
+    return converter.reset()
+
+
+# Where a block ends in the rendered HTML, the plain text needs a space ("Session 4: Notes", not "Session 4:Notes").
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|tr|td|th|dt|dd|div)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+@register.filter
+def markdown_text(text: str | None) -> str:
+    """Markdown as plain text for excerpts and snippets: "## Session 4" reads "Session 4",
+    "[the guide](https://…)" reads "the guide". Rendered by the same converter as
+    `render_markdown`, every tag then dropped (script and style with their content) and
+    entities decoded: the result is text, not HTML, so it is escaped wherever it is shown."""
+    if not text:
+        return ""
+    rendered = _BLOCK_END.sub(lambda m: m[0] + " ", _converter().convert(text))
+    return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
 
 
 @register.simple_tag

@@ -186,3 +186,42 @@ def test_postgres_title_index_exists(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'library_resource_title_search_gin'")
         assert cursor.fetchone(), "title search index missing"
+
+
+# ---------------------------------------------------------------- Markdown and several words
+
+
+def test_snippets_and_list_excerpts_are_plain_text_not_markdown(organizer, client_for):
+    guide = make(organizer, title="Session guide", summary="A **practical** guide, see [the toolkit](https://example.org/kit).",
+         body="## Session 4: Reparations\n\nRead *Costs & benefits* of reparations &lt;script&gt;x&lt;/script&gt;."
+              " <img src=x onerror=alert(1)>")
+    client = client_for(None)
+    listed = client.get(index(organizer), {"sort": "title"}).content.decode()
+    assert "A practical guide, see the toolkit." in listed
+    page = client.get(index(organizer), {"q": "reparations"}).content.decode()
+    snippet = re.search(r'class="mb-1 praxis-snippet">(.*?)</p>', page, re.S).group(1)
+    for raw in ("**", "##", "](", "https://example.org", "*Costs", "<img", "<script"):
+        assert raw not in snippet, raw
+    assert "Session 4: <mark>Reparations</mark>" in snippet or "Session 4: Reparations" in snippet
+    assert "Costs &amp; benefits of <mark>reparations</mark>" in snippet
+    if connection.vendor == "sqlite":  # PostgreSQL's headline leaves tag-like words out altogether
+        assert "reparations</mark> &lt;script&gt;x" in snippet  # text that looks like a tag stays text
+    detail = client.get(reverse("library:resource_detail", kwargs={
+        "organizer_slug": organizer.slug, "resource_id": guide.pk})).content.decode()
+    assert '<p class="lead">A practical guide, see the toolkit.</p>' in detail
+
+
+def test_several_words_find_resources_holding_all_of_them_anywhere(organizer, client_for):
+    make(organizer, title="Racial equity budget", summary="", body="")
+    make(organizer, title="Equity in hiring", summary="How to write a BUDGET line.", body="")
+    make(organizer, title="Meeting notes", summary="", body="We spoke about equity.\n\nLater: the budget, in detail.")
+    make(organizer, title="Equity only", summary="", body="Nothing about money.")
+    make(organizer, title="Budget only", summary="", body="")
+    client = client_for(None)
+    found = result_titles(client.get(index(organizer), {"q": "equity budget"}))
+    assert found[0] == "Racial equity budget"  # both words in the title rank first
+    assert sorted(found) == ["Equity in hiring", "Meeting notes", "Racial equity budget"]
+    assert sorted(result_titles(client.get(index(organizer), {"q": "Budget, EQUITY"}))) == sorted(found)
+    assert result_titles(client.get(index(organizer), {"q": "equity budget zebra"})) == []
+    page = client.get(index(organizer), {"q": "equity budget"}).content.decode()
+    assert re.search(r"<mark>equity</mark>.*<mark>budget</mark>", page, re.S)
