@@ -32,6 +32,7 @@ from django_scopes import scopes_disabled
 
 ERASED_NAME = "Deleted person"
 ERASED_TEXT = "(erased)"
+ERASED_EMAIL_DOMAIN = "@deleted.invalid"
 SECRET_FIELDS = ("password", "token_hash", "secret", "data", "key")
 # Tables that are the platform's machinery rather than the person's data.
 SKIPPED_EXPORT = {"admin.logentry", "django_celery_beat.clockedschedule"}
@@ -134,7 +135,7 @@ def erase_account(*, user, now: dt.datetime | None = None) -> None:
             model.objects.filter(**{"user" if _has(model, "user") else "person": user}).delete()
         OutboundMessage.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
         _erase_in_other_apps(user)
-        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.email = f"deleted-{user.pk}{ERASED_EMAIL_DOMAIN}"
         user.full_name, user.preferred_name, user.pronouns = ERASED_NAME, "", ""
         user.is_active = False
         user.set_unusable_password()
@@ -169,6 +170,31 @@ def _erase_in_other_apps(user) -> None:
             if (invoice.buyer or {}).get("email"):
                 buyer = {**invoice.buyer, "email": ""}
                 Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
+
+
+def release_kept_invoices(*, now: dt.datetime) -> int:
+    """Blank the buyer on invoices of deleted accounts issued more than PRAXIS_INVOICE_RETENTION_YEARS ago.
+
+    Account deletion kept them because the law requires it for that long (the deletion page says so);
+    after that nothing requires the person's name. The amounts and numbers stay for the organizer's books.
+    """
+    from dateutil.relativedelta import relativedelta
+
+    from billing.models import Invoice
+
+    cutoff = now - relativedelta(years=settings.PRAXIS_INVOICE_RETENTION_YEARS)
+    released = 0
+    with transaction.atomic(), scopes_disabled():
+        for invoice in Invoice.objects.filter(
+            issued_at__lt=cutoff, order__placed_by__is_active=False,
+            order__placed_by__email__endswith=ERASED_EMAIL_DOMAIN,
+        ).only("id", "buyer"):
+            if (invoice.buyer or {}).get("name") == ERASED_NAME:
+                continue
+            buyer = {key: "" for key in (invoice.buyer or {})} | {"name": ERASED_NAME}
+            Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
+            released += 1
+    return released
 
 
 def kept_invoices(user) -> int:

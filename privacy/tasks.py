@@ -14,3 +14,9 @@ def apply_retention() -> int:
         with scope(organizer=organizer_id):
             erased += services.erase_cohort_details(cohort_id=cohort_id)
     return erased
+
+
+@shared_task
+def release_kept_invoices() -> int:
+    """Invoices kept for deleted accounts lose the buyer once the legal retention has passed (daily)."""
+    return services.release_kept_invoices(now=timezone.now())

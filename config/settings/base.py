@@ -277,6 +277,10 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Personal data: each organizer's retention period erases participants' details of ended cohorts.
 CELERY_BEAT_SCHEDULE["privacy-apply-retention"] = {"task": "privacy.tasks.apply_retention", "schedule": 86400.0}
+# Invoices of deleted accounts lose the buyer's identity once PRAXIS_INVOICE_RETENTION_YEARS have passed.
+CELERY_BEAT_SCHEDULE["privacy-release-kept-invoices"] = {
+    "task": "privacy.tasks.release_kept_invoices", "schedule": 86400.0,
+}
 # Community: each organizer's daily digest of new posts, swept hourly, sent once per local day.
 CELERY_BEAT_SCHEDULE["community-sweep-digests"] = {"task": "community.tasks.sweep_digests", "schedule": 3600.0}
 

@@ -158,3 +158,28 @@ def test_a_deleted_persons_invoice_still_renders_with_the_buyer_it_was_issued_to
     text = pdf_text(response.content)
     assert NAME in text and ADDRESS in text and "NL-ZQB-01" in text and invoice.number in text
     assert EMAIL not in text and "Deleted person" not in text
+
+
+def test_kept_invoices_lose_the_buyer_once_the_legal_period_has_passed(zora, organizer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from privacy import tasks
+
+    client = signed_in()
+    client.post(reverse("privacy:delete_account"), {"email": EMAIL, "password": PASSWORD})
+    with scopes_disabled():
+        invoice = Invoice.objects.get()
+    assert tasks.release_kept_invoices() == 0  # issued today: kept as it was issued
+    with scopes_disabled():
+        Invoice.objects.filter(pk=invoice.pk).update(issued_at=timezone.now() - dt.timedelta(days=365 * 10 - 5))
+    assert tasks.release_kept_invoices() == 0  # not quite ten years yet
+    with scopes_disabled():
+        Invoice.objects.filter(pk=invoice.pk).update(issued_at=timezone.now() - dt.timedelta(days=365 * 10 + 5))
+    assert tasks.release_kept_invoices() == 1
+    assert texts_mentioning([NAME, ADDRESS, "NL-ZQB-01"]) == []
+    with scopes_disabled():
+        invoice = Invoice.objects.get()
+        assert invoice.buyer["name"] == "Deleted person" and invoice.number and invoice.gross
+    assert tasks.release_kept_invoices() == 0  # once
