@@ -1,12 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django_scopes import scopes_disabled
 
-from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline
+from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline, TenantModelForm
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.selectors import staff_organizer_ids
 
 from .services import SessionsError
+from .services.assistance import appointment_problem, cancel_appointment, schedule_appointment
 from .services.office_hours import publish_office_hours
 from .services.sessions import create_session_series, reschedule_session, series_starts
 from .schedule import schedule_changed
@@ -137,13 +140,65 @@ class OfficeHourBookingAdmin(OrganizerScopedAdmin):
         return False  # bookings go through the booking page, which guards against double booking
 
 
+APPOINTMENT_FIELDS = ("appointment_starts_at", "appointment_ends_at", "appointment_where")
+
+
+# Choice querysets are built at import (no scope); the admin rebuilds them per request.
+with scopes_disabled():
+
+    class AssistanceRequestAdminForm(TenantModelForm):
+        """A changed call is checked as the TA page checks it; saving it goes through the service."""
+
+        class Meta:
+            model = AssistanceRequest
+            fields = "__all__"
+
+        def clean(self):
+            data = super().clean()
+            if not set(APPOINTMENT_FIELDS) & set(self.changed_data):
+                return data
+            starts_at, ends_at = data.get("appointment_starts_at"), data.get("appointment_ends_at")
+            if starts_at is None and ends_at is None:
+                return data  # emptied: the call is cancelled
+            if starts_at is None or ends_at is None:
+                raise forms.ValidationError("Give both the start and the end of the call, or neither to cancel it.")
+            if data.get("status") == AssistanceRequest.Status.CLOSED:
+                raise forms.ValidationError("A closed request has no call; reopen it first.")
+            problem = appointment_problem(starts_at=starts_at, ends_at=ends_at, where=data.get("appointment_where") or "")
+            if problem:
+                raise forms.ValidationError(problem)
+            return data
+
+
 @admin.register(AssistanceRequest)
 class AssistanceRequestAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
-    list_display = ["topic", "requester", "cohort", "status", "assigned_to", "created_at"]
+    form = AssistanceRequestAdminForm
+    list_display = ["topic", "requester", "cohort", "status", "assigned_to", "appointment_starts_at_zoned",
+                    "created_at"]
     list_filter = ["status", "cohort"]
     search_fields = ["topic", "description", "requester__full_name", "requester__email"]
     list_select_related = ["requester", "cohort__program", "assigned_to"]
     date_hierarchy = "created_at"
+    appointment_starts_at_zoned = zoned_column("appointment_starts_at", zone_of=lambda r: r.cohort.time_zone,
+                                               description="call")
+
+    def save_model(self, request, obj, form, change):
+        if not set(APPOINTMENT_FIELDS) & set(form.changed_data):
+            return super().save_model(request, obj, form, change)
+        # The call goes through the service, which tells the participant and updates their calendar.
+        starts_at, ends_at, where = (getattr(obj, name) for name in APPOINTMENT_FIELDS)
+        for name in APPOINTMENT_FIELDS:
+            setattr(obj, name, form.initial.get(name) if change else AssistanceRequest._meta.get_field(name).get_default())
+        super().save_model(request, obj, form, change)
+        try:
+            if starts_at is not None:
+                schedule_appointment(request_obj=obj, by=request.user, starts_at=starts_at, ends_at=ends_at,
+                                     where=where)
+            elif obj.has_appointment:
+                cancel_appointment(request_obj=obj, by=request.user)
+        except SessionsError as exc:
+            messages.error(request, str(exc))
+        obj.refresh_from_db()
 
 
 @admin.register(CheckInRound)

@@ -1,5 +1,7 @@
 """Forms parse and validate input; the services decide and write."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -126,6 +128,46 @@ class AssistanceAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["assignee"].queryset = candidates
+
+
+class AssistanceAppointmentForm(forms.Form):
+    """The TA call, typed on the wall clock of `zone` (the cohort's), which the labels name."""
+
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label="Length in minutes", min_value=10, max_value=8 * 60, initial=60)
+    where = forms.CharField(label="Where or how to join", max_length=500,
+                            help_text="A room, a phone number or a video link: the participant gets it by email.")
+
+    def __init__(self, *args, zone, instance: AssistanceRequest | None = None, **kwargs):
+        self.zone = zone
+        if instance is not None and instance.has_appointment and not args and "data" not in kwargs:
+            local = instance.appointment_starts_at.astimezone(zone)
+            minutes = round((instance.appointment_ends_at - instance.appointment_starts_at).total_seconds() / 60)
+            kwargs["initial"] = {"day": local.date(), "start": local.time().replace(second=0, microsecond=0),
+                                 "minutes": minutes, "where": instance.appointment_where}
+        super().__init__(*args, **kwargs)
+        self.fields["start"].help_text = f"Time in {zone.key} (the cohort's time zone)."
+
+    def clean(self):
+        data = super().clean()
+        day, start, minutes = data.get("day"), data.get("start"), data.get("minutes")
+        if day and start and minutes:
+            naive = dt.datetime.combine(day, start)
+            try:
+                utc = naive.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+                (utc + dt.timedelta(minutes=minutes)).astimezone(self.zone)
+            except (OverflowError, ValueError):
+                self.add_error("day", "Choose a date within the next few years.")
+                return data
+            if utc.astimezone(self.zone).replace(tzinfo=None) != naive:
+                # A wall-clock time skipped by the change to summer time does not exist.
+                self.add_error("start", f"{start:%H:%M} does not exist on {day:%-d %B %Y} in {self.zone.key} "
+                                        "(the clocks go forward); choose another time.")
+            else:
+                data["starts_at"] = utc
+                data["ends_at"] = utc + dt.timedelta(minutes=minutes)
+        return data
 
 
 class BookingForm(forms.Form):

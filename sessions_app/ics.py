@@ -1,11 +1,12 @@
 """RFC 5545 calendars built with `icalendar`.
 
-Times are written in UTC (the trailing Z); calendar apps show them in the reader's
-zone, so a 10:00 Chicago session stays at 10:00 local across the DST change. The
-cohort's zone is named in X-WR-TIMEZONE for apps that want a default.
+Session times are written in UTC (the trailing Z); calendar apps show them in the reader's
+zone, so a 10:00 Chicago session stays at 10:00 local across the DST change. A TA
+appointment is written on the cohort's wall clock with its TZID and VTIMEZONE.
 """
 
 import datetime as dt
+import zoneinfo
 
 from django.urls import reverse
 from django.utils import timezone
@@ -63,15 +64,66 @@ def session_event(session, *, show_video: bool):
     )
 
 
-def sessions_calendar(name: str, sessions, *, show_video, bookings=()) -> bytes:
+def sessions_calendar(name: str, sessions, *, show_video, bookings=(), appointments=()) -> bytes:
     """`show_video(session) -> bool` decides per session whether the link goes in;
-    `bookings`: office-hour bookings to list too (the personal feed)."""
+    `bookings`: office-hour bookings, `appointments`: agreed TA calls to list too (the personal feed)."""
     calendar = new_calendar(name)
     for session in sessions:
         calendar.add_component(session_event(session, show_video=show_video(session)))
     for booking in bookings:
         calendar.add_component(booking_event(booking))
+    for request_obj in appointments:
+        calendar.add_component(appointment_event(request_obj))
+    if appointments:
+        calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def appointment_event(request_obj, *, starts_at=None, ends_at=None, cancelled: bool = False):
+    """A technical-assistance call, written on the cohort's wall clock (DTSTART;TZID=…, with
+    its VTIMEZONE) because that is the zone it was agreed in. `starts_at`/`ends_at`: the
+    time being cancelled, when the request no longer holds it."""
+    zone = zoneinfo.ZoneInfo(str(request_obj.cohort.time_zone))
+    starts_at = starts_at or request_obj.appointment_starts_at
+    ends_at = ends_at or request_obj.appointment_ends_at
+    url = absolute_url(reverse("sessions_app:assistance_detail", kwargs={
+        "organizer_slug": request_obj.organizer.slug, "request_id": request_obj.id}))
+    helper = request_obj.assigned_to
+    event = Event()
+    event.add("uid", f"assistance-appointment-{request_obj.id}@praxis")
+    event.add("dtstamp", request_obj.appointment_changed_at or timezone.now())
+    event.add("dtstart", starts_at.astimezone(zone))
+    event.add("dtend", ends_at.astimezone(zone))
+    event.add("summary", f"Technical assistance: {request_obj.topic}")
+    where = request_obj.appointment_where
+    description = f"{request_obj.cohort.program.title}: {request_obj.cohort.title}"
+    if where:
+        description += f"\n\nWhere or how to join: {where}"
+        event["location"] = vText(where)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("sequence", request_obj.appointment_sequence)
+    if helper is not None:
+        organizer = vCalAddress(f"mailto:{helper.email}")
+        organizer.params["cn"] = vText(helper.display_name)
+        event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{request_obj.requester.email}")
+    attendee.params["cn"] = vText(request_obj.requester.display_name)
+    event.add("attendee", attendee)
+    if cancelled:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def appointment_calendar(request_obj, *, starts_at=None, ends_at=None, cancelled: bool = False,
+                         invitation: bool = True) -> str:
+    """The invitation (or its cancellation) attached to the TA appointment emails; with
+    `invitation=False`, a plain calendar file to download ("Add to calendar")."""
+    method = ("CANCEL" if cancelled else "REQUEST") if invitation else None
+    calendar = new_calendar(f"Technical assistance: {request_obj.topic}", method=method)
+    calendar.add_component(appointment_event(request_obj, starts_at=starts_at, ends_at=ends_at, cancelled=cancelled))
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
 
 
 def booking_event(booking, *, cancelled: bool = False):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from timezone_field import TimeZoneField
 
 from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Organization, Program, Team
@@ -383,15 +384,40 @@ class AssistanceRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The agreed TA call, set by staff or the facilitator (services.assistance.schedule_appointment).
+    appointment_starts_at = models.DateTimeField("appointment starts", null=True, blank=True)
+    appointment_ends_at = models.DateTimeField("appointment ends", null=True, blank=True)
+    appointment_where = models.CharField(
+        "where or how to join", max_length=500, blank=True,
+        help_text="A room, a phone number or a video link: what the participant needs to join.",
+    )
+    # Calendar apps replace an event only when its SEQUENCE grows: bumped on every change and cancellation.
+    appointment_sequence = models.PositiveIntegerField(default=0, editable=False)
+    appointment_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organizer", "status", "created_at"], name="assistance_queue_idx")]
+        indexes = [
+            models.Index(fields=["organizer", "status", "created_at"], name="assistance_queue_idx"),
+            models.Index(fields=["requester", "appointment_starts_at"], name="assistance_appointment_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(appointment_starts_at__isnull=True, appointment_ends_at__isnull=True)
+                | Q(appointment_ends_at__gt=F("appointment_starts_at")),
+                name="assistance_appointment_ends_after_start",
+                violation_error_message="The call needs both a start and an end, and ends after it starts.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.topic
+
+    @property
+    def has_appointment(self) -> bool:
+        return self.appointment_starts_at is not None
 
 
 # --- Calendar feeds ----------------------------------------------------------------------

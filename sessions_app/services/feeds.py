@@ -12,6 +12,7 @@ from organizers.selectors import is_staff_at
 
 from .. import ics
 from ..models import CalendarFeed
+from ..selectors.assistance import appointments_for
 from ..selectors.office_hours import booked_office_hours
 from ..selectors.sessions import facilitates_cohort, is_enrolled, may_join_session, visible_sessions
 from . import SessionsError
@@ -60,10 +61,10 @@ def feed_calendar(feed: CalendarFeed) -> bytes | None:
                 return None
             sessions = sessions.filter(cohort=cohort)
             name = f"{cohort.program.title}: {cohort.title}"
-            bookings = []
+            bookings, appointments = [], []
         else:
             name = f"Praxis schedule of {user.display_name}"
-            bookings = booked_office_hours(user)
+            bookings, appointments = booked_office_hours(user), appointments_for(user)
         sessions = sessions.order_by("starts_at")
         return ics.sessions_calendar(name, sessions, show_video=lambda s: may_join_session(user, s),
-                                     bookings=bookings)
+                                     bookings=bookings, appointments=appointments)

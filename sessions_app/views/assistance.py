@@ -1,9 +1,12 @@
 """Technical assistance pages: asking, the queue, answering."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from cohorts.models import Team
@@ -11,12 +14,20 @@ from organizers.models import Membership
 from organizers.permissions import organizer_view
 from organizers.roles import Capability, Role
 
-from ..forms import AssistanceAnswerForm, AssistanceAssignForm, AssistanceRequestForm
+from .. import ics
+from ..forms import AssistanceAnswerForm, AssistanceAppointmentForm, AssistanceAssignForm, AssistanceRequestForm
 from ..models import AssistanceRequest
 from ..selectors.assistance import assistance_queue, can_handle_assistance
 from ..selectors.sessions import facilitated_cohort_ids, may_join_session
 from ..services import SessionsError
-from ..services.assistance import answer_assistance, assign_assistance, close_assistance, request_assistance
+from ..services.assistance import (
+    answer_assistance,
+    assign_assistance,
+    cancel_appointment,
+    close_assistance,
+    request_assistance,
+    schedule_appointment,
+)
 from .base import back, known_or_404, session_or_404
 
 
@@ -127,3 +138,62 @@ def assistance_detail(request, organizer_slug: str, request_id: int):
     return render(request, "sessions_app/assistance_detail.html", {
         "req": request_obj, "handles": handles, "answer_form": answer_form, "assign_form": assign_form,
     }, status=400 if request.method == "POST" else 200)
+
+
+
+def _request_or_404(request, request_id: int, *, handler: bool) -> AssistanceRequest:
+    """The request, for those who handle it (`handler`) or also its requester; 404 for anyone else."""
+    request_obj = get_object_or_404(
+        AssistanceRequest.objects.select_related("cohort__program", "organizer", "requester", "assigned_to"),
+        id=request_id)
+    if can_handle_assistance(request.user, request.access, request_obj):
+        return request_obj
+    if not handler and request_obj.requester_id == request.user.id:
+        return request_obj
+    raise Http404
+
+
+@organizer_view()
+def assistance_appointment(request, organizer_slug: str, request_id: int):
+    """Staff or the facilitator set (or move) the TA call, on the cohort's wall clock."""
+    request_obj = _request_or_404(request, request_id, handler=True)
+    zone = zoneinfo.ZoneInfo(str(request_obj.cohort.time_zone))
+    form = AssistanceAppointmentForm(request.POST or None, zone=zone, instance=request_obj)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moved = request_obj.has_appointment
+                schedule_appointment(request_obj=request_obj, by=request.user, starts_at=form.cleaned_data["starts_at"],
+                                     ends_at=form.cleaned_data["ends_at"], where=form.cleaned_data["where"])
+                messages.success(request, f"The call is {'moved' if moved else 'set'}. "
+                                          f"{request_obj.requester.display_name} gets the time and a calendar "
+                                          "invitation by email.")
+                return back(request, "assistance_detail", request_id=request_obj.id)
+            except SessionsError as exc:
+                form.add_error(None, str(exc))
+    return render(request, "sessions_app/assistance_appointment.html", {
+        "req": request_obj, "form": form, "zone": zone,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@organizer_view()
+def assistance_appointment_cancel(request, organizer_slug: str, request_id: int):
+    request_obj = _request_or_404(request, request_id, handler=True)
+    try:
+        cancel_appointment(request_obj=request_obj, by=request.user)
+        messages.success(request, f"The call is cancelled; {request_obj.requester.display_name} is told by email.")
+    except SessionsError as exc:
+        messages.error(request, str(exc))
+    return back(request, "assistance_detail", request_id=request_obj.id)
+
+
+@organizer_view()
+def assistance_appointment_ics(request, organizer_slug: str, request_id: int):
+    request_obj = _request_or_404(request, request_id, handler=False)
+    if not request_obj.has_appointment:
+        raise Http404
+    body = ics.appointment_calendar(request_obj, invitation=False)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="technical-assistance-{request_obj.id}.ics"'
+    return response

@@ -15,6 +15,7 @@ from ..forms import FeedbackForm, FollowUpForm, SessionNotesForm
 from ..models import Attendance, CheckInRound, FollowUpAction, SessionFeedback, SessionNote
 from ..selectors import attendance as attendance_selectors
 from ..selectors.attendance import cohort_settings, roster_for
+from ..selectors.assistance import appointments_for
 from ..selectors.feeds import live_feed
 from ..selectors.office_hours import booked_office_hours
 from ..selectors.reminders import pending_checkins
@@ -48,6 +49,7 @@ def schedule(request, organizer_slug: str, new_feed_url: str | None = None, new_
     return render(request, "sessions_app/schedule.html", {
         "upcoming": upcoming, "past": past, "personal_feed": live_feed(user),
         "bookings": booked_office_hours(user, request.organizer, since=timezone.now()),
+        "appointments": appointments_for(user, request.organizer, since=timezone.now()),
         "new_personal_url": new_feed_url if new_feed_url and new_feed_cohort is None else None,
         "cohort_feeds": feeds, "runs": runs, "checkins": pending_checkins(user, request.organizer),
     })

@@ -68,6 +68,19 @@ def assistance(organizer):
     return {"request_id": request_obj.id}
 
 
+@sample("sessions_app:assistance_appointment")
+@sample("sessions_app:assistance_appointment_cancel")
+@sample("sessions_app:assistance_appointment_ics")
+def assistance_with_a_call(organizer):
+    kwargs = assistance(organizer)
+    start = timezone.now() + dt.timedelta(days=2)
+    with scopes_disabled():
+        AssistanceRequest.objects.filter(id=kwargs["request_id"]).update(
+            appointment_starts_at=start, appointment_ends_at=start + dt.timedelta(hours=1),
+            appointment_where="https://video.example/ta")
+    return kwargs
+
+
 def _slot(organizer) -> OfficeHourSlot:
     with scopes_disabled():
         window = OfficeHourWindow.objects.create(

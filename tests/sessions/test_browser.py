@@ -69,3 +69,36 @@ def test_schedule_page_is_accessible(page):
     page.get_by_role("button", name="Make a feed address").click()
     assert page.get_by_label("Feed address (copy it now)").input_value().endswith(".ics")
     assert_accessible(page)
+
+
+def test_a_facilitator_sets_a_technical_assistance_call_and_the_participant_sees_it(page):
+    from sessions_app.models import AssistanceRequest
+
+    organizer = OrganizerFactory(slug="ta-org", name="TA Org")
+    cohort = CohortFactory(program__organizer=organizer, time_zone="America/Chicago")
+    person = enroll(cohort, UserFactory(full_name="Ada Lovelace", time_zone="America/Chicago")).person
+    facilitator = facilitator_of(cohort)
+    with scopes_disabled():
+        request_obj = AssistanceRequest.objects.create(
+            organizer=organizer, cohort=cohort, requester=person, topic="Our data story", description="Help.")
+    day = timezone.localdate() + dt.timedelta(days=20)
+
+    sign_in(page, facilitator.email)
+    page.goto(f"/{organizer.slug}/assistance/{request_obj.id}/")
+    page.get_by_role("link", name="Set a call").click()
+    assert page.locator("h1").inner_text() == "Set the call with Ada Lovelace"
+    assert_accessible(page)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("10:30")
+    page.get_by_label("Where or how to join").fill("https://meet.example/ta")
+    page.get_by_role("button", name="Set the call").click()
+    page.get_by_text("The call is set.").wait_for()
+    assert f"{day:%a %-d %b %Y}, 10:30" in page.locator("#call-heading + p").inner_text()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, person.email)
+    page.goto(f"/{organizer.slug}/schedule/")
+    calls = page.locator("section[aria-labelledby=appointments-heading]")
+    assert "Our data story" in calls.inner_text() and "10:30" in calls.inner_text()
+    assert_accessible(page)
