@@ -123,7 +123,7 @@ def schedule_appointment(*, request_obj: AssistanceRequest, by, starts_at: dt.da
     if problem:
         raise SessionsError(problem)
     with transaction.atomic():
-        request_obj = (AssistanceRequest.objects.select_for_update()
+        request_obj = (AssistanceRequest.objects.select_for_update(of=("self",))
                        .select_related("cohort__program", "organizer", "requester", "assigned_to")
                        .get(id=request_obj.id))
         if request_obj.status == AssistanceRequest.Status.CLOSED:
@@ -149,7 +149,7 @@ def schedule_appointment(*, request_obj: AssistanceRequest, by, starts_at: dt.da
 
 def cancel_appointment(*, request_obj: AssistanceRequest, by) -> AssistanceRequest:
     with transaction.atomic():
-        request_obj = (AssistanceRequest.objects.select_for_update()
+        request_obj = (AssistanceRequest.objects.select_for_update(of=("self",))
                        .select_related("cohort__program", "organizer", "requester", "assigned_to")
                        .get(id=request_obj.id))
         if not request_obj.has_appointment:
