@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 from cohorts.models import Cohort
 from core.urls import absolute_url
 from notifications.optout import OPT_OUT_MAX_AGE, opt_out_token, read_opt_out_token
-from notifications.services import batched_sends, notify
+from notifications.services import Notice, batched_sends, notify, notify_many
 
 from ..models import (
     Attendance,
@@ -137,21 +137,20 @@ def send_session_reminder(*, session_id: int, hours_before: int) -> int:
 
 
 def _queue_reminders(session: Session, hours_before: int) -> int:
-    queued = 0
     label = f"{hours_before}h"
     enrolled = enrolled_for_session_ids(session)
+    notices = []
     for person in session_recipients(session):
         may_join = person.id in enrolled or may_join_session(person, session)
-        _, created = notify(
-            organizer=session.organizer, recipient=person, template="sessions/reminder",
+        notices.append(Notice(
+            recipient=person,
             dedupe_key=f"reminder:session={session.id}:user={person.id}:{label}",
             context={**session_context(session, person), **_optional_context(session.organizer, person),
                      "hours_before": hours_before,
                      "video_url": session.video_url if may_join else ""},
-            essential=False,
-        )
-        queued += created
-    return queued
+        ))
+    # One insert per thousand reminders, not four queries each (bench/fanout.py).
+    return notify_many(organizer=session.organizer, template="sessions/reminder", notices=notices, essential=False)
 
 
 

@@ -125,3 +125,49 @@ def test_batched_sends_go_out_once_over_one_connection(organizer, django_capture
     assert send_outbound_batch.apply(args=[[m.id for m in messages], organizer.id]).get() == 0
     assert send_outbound_message.apply(args=[messages[0].id, organizer.id]).get() == "skipped"
     assert len(mail.outbox) == 5
+
+
+def _notices(people, prefix="many"):
+    return [services.Notice(recipient=p, dedupe_key=f"{prefix}:{p.pk}",
+                            context={"subject": "Session tomorrow", "name": p.display_name, "body": "Bring notes."})
+            for p in people]
+
+
+def test_notify_many_queues_like_notify_in_batches(organizer, django_capture_on_commit_callbacks, monkeypatch):
+    people = [UserFactory(full_name=f"Person {n}") for n in range(5)]
+    opted_out = UserFactory(opted_out_of_optional_messages=True)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "SENT_MARKED_EVERY", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        _note(organizer, people[0], key=f"many:{people[0].pk}")  # already queued and sent on its own
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with services.batched_sends():
+            queued = services.notify_many(organizer=organizer, template="praxis/note",
+                                          notices=_notices([*people, opted_out]), essential=False)
+    assert queued == 5  # four new people and the opted-out one (kept, not sent)
+    assert len(callbacks) == 2  # four sends in batches of two
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    by_key = {r.dedupe_key: r for r in _rows()}
+    assert by_key[f"many:{opted_out.pk}"].status == OutboundMessage.Status.SUPPRESSED
+    sent = [r for r in by_key.values() if r.status == OutboundMessage.Status.SENT]
+    assert len(sent) == 5 and all(r.sent_at and r.subject for r in sent)
+    # A second round queues and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_many(organizer=organizer, template="praxis/note",
+                                    notices=_notices([*people, opted_out]), essential=False) == 0
+    assert len(mail.outbox) == 5
+
+
+def test_notify_many_falls_back_to_one_by_one_when_a_key_appears_meanwhile(organizer, django_capture_on_commit_callbacks,
+                                                                          monkeypatch):
+    people = [UserFactory() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        _note(organizer, people[1], key=f"many:{people[1].pk}")
+    real_filter = OutboundMessage.objects.with_scope(organizer=organizer.id).__class__.filter
+    # The existence check misses the key, as when another transaction commits it just after.
+    monkeypatch.setattr(OutboundMessage.objects.with_scope(organizer=organizer.id).__class__, "filter",
+                        lambda qs, *a, **kw: qs.none() if "dedupe_key__in" in kw else real_filter(qs, *a, **kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_many(organizer=organizer, template="praxis/note", notices=_notices(people)) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)  # each once
+    assert len(_rows()) == 3
