@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from core.urls import base_url
 
@@ -29,3 +30,21 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         })
         msg.send()
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The emailed link carries the page the person set out for (the `next` of the
+        sign-up or sign-in form), so confirming leads back there in any browser: the
+        confirmation page keeps it in its form, and allauth follows it once confirmed."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        going_to = _next_of(request)
+        return f"{url}?{urlencode({'next': going_to})}" if going_to else url
+
+
+def _next_of(request) -> str:
+    """The request's `next`, when it is a path on this site (never another host)."""
+    if request is None:
+        return ""
+    going_to = request.POST.get("next") or request.GET.get("next") or ""
+    if not going_to.startswith("/") or going_to.startswith("//"):
+        return ""
+    return going_to if url_has_allowed_host_and_scheme(going_to, allowed_hosts=None) else ""

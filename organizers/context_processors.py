@@ -25,6 +25,15 @@ def _links(script_prefix: str, urlconf: str, organizer_slug: str | None) -> dict
     return links
 
 
+def return_to(request) -> str:
+    """Where "Sign in" and "Create account" bring the person back to: this page, or on
+    the sign-in and sign-up pages themselves, the page those were opened for (their `next`)."""
+    links = _links(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, None)
+    if request.path in (links["login"], links["signup"]):
+        return request.GET.get("next", "")
+    return request.get_full_path()
+
+
 def organizer_context(request):
     """The current organizer, the nav's links and, lazily, the viewer's organizers and admin access."""
     user = getattr(request, "user", None)
@@ -35,6 +44,7 @@ def organizer_context(request):
         "links": _links(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF,
                         organizer.slug if organizer is not None else None),
         "access": getattr(request, "access", None),
+        "return_to": lambda: return_to(request),
         "my_organizers": lambda: organizers_of(user) if signed_in else [],
         "can_use_admin": lambda: signed_in and (user.is_superuser or bool(staff_organizer_ids(user))),
     }
