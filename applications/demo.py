@@ -16,6 +16,7 @@ import random
 
 from django.utils import timezone
 
+from cohorts.demo import partos_trajectory
 from cohorts.models import Cohort, Organization, Program
 from organizers.models import Membership
 from organizers.roles import Role
@@ -308,10 +309,10 @@ PARTOS_ORGS = [
 
 def partos(ctx, person_for, now) -> None:
     organizer = ctx.organizers["partos"]
-    cohort = _cohort(organizer, "dei-learning-trajectory", "2024")
+    cohort = _cohort(organizer, "dei-learning-trajectory", partos_trajectory(now.date())[1])
     if cohort is None:
         return
-    if cohort.starts_on:  # the 2024 trajectory's call ran before it started, not around today
+    if cohort.starts_on:  # the trajectory's call ran before it started, not around today
         before = dt.datetime.combine(cohort.starts_on - dt.timedelta(days=20), dt.time(12), tzinfo=dt.UTC)
         now = min(now, before)
     call = _call(

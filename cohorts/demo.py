@@ -65,7 +65,17 @@ def load(ctx) -> None:
     _alliance(ctx, today)
     _cjc(ctx)
     _north_sound(ctx, today)
-    _partos(ctx)
+    _partos(ctx, today)
+
+
+def partos_trajectory(today: dt.date) -> tuple[int, str]:
+    """The year and cohort slug of Partos' trajectory on the load day.
+
+    The seed's trajectory runs September to December with registration closed: the demo
+    shows this year's run (upcoming before September, under way from then on), so the
+    closed registration, the sessions and the participant's place are all true today.
+    """
+    return today.year, str(today.year)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -426,13 +436,14 @@ PARTOS_MODULES = [
 ]
 
 
-def _partos(ctx) -> None:
+def _partos(ctx, today: dt.date) -> None:
     organizer = ctx.organizers["partos"]
+    year, cohort_slug = partos_trajectory(today)
     tz = "Europe/Amsterdam"
     program = _program(
         organizer, "dei-learning-trajectory",
         kind=Program.Kind.LEARNING_TRAJECTORY,
-        title="DEI Learning Trajectory 2024",
+        title=f"DEI Learning Trajectory {year}",
         summary="A learning space about Diversity, Equity & Inclusion (DEI) in international collaboration.",
         description=(
             "This trajectory is a learning space about Diversity, Equity & Inclusion (DEI) in international "
@@ -457,8 +468,8 @@ def _partos(ctx) -> None:
                     "prioritise members and their (international) partners.",
     )
     _cohort(
-        program, "2024", title="Trajectory 2024",
-        starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2024, 12, 31), time_zone=tz, capacity=25,
+        program, cohort_slug, title=f"Trajectory {year}",
+        starts_on=dt.date(year, 9, 1), ends_on=dt.date(year, 12, 31), time_zone=tz, capacity=25,
         enrollment_mode=Cohort.EnrollmentMode.APPLICATION, is_free=True,
         cost_summary="No costs: The learning trajectory is entirely free of charge!",
         commitment="1 day per module", per_organization_limit=1, rotation_allowed=True,

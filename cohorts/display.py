@@ -83,10 +83,10 @@ def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now:
         if seats_left:
             return f"{seats_left} seat{'s' if seats_left != 1 else ''} left"
         return "full — waitlist open"
+    if cohort.ends_on and cohort.ends_on < today:  # over is over, whether or not registration was closed
+        return "ended"
     if cohort.registration_closed:
         return "registration closed"
-    if cohort.ends_on and cohort.ends_on < today:
-        return "ended"
     if _under_way(cohort, today):
         return "in progress"
     if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:

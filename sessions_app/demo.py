@@ -9,6 +9,7 @@ natural key, so re-running changes nothing.
 import datetime as dt
 import logging
 
+from cohorts.demo import partos_trajectory
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Facilitator, Module, Program
 
 from .services.office_hours import publish_office_hours
@@ -108,7 +109,7 @@ def load_illinois(ctx) -> None:
                         module=modules.get(title), description=description,
                         video_url="https://meet.example/illinois-partners-training")
     _grant_demo_facilitator(ctx, "illinois", cohort)
-    _enroll_demo_participant(ctx, cohort)
+    _enroll_demo_participant(ctx, cohort, confirmed_on=dt.date(2024, 9, 20))
     _completed_with_attendance(cohort, ctx.users.get("participant@praxis.example"))
     _illinois_next_series(cohort.program, modules)
 
@@ -154,14 +155,15 @@ def _illinois_next_series(program, modules) -> None:
 
 def load_partos(ctx) -> None:
     organizer = ctx.organizers["partos"]
-    cohort = _cohort(organizer, Program.Kind.LEARNING_TRAJECTORY, month=(2024, 9),
-                     slugs=("dei-learning-trajectory", "2024"))
+    year, cohort_slug = partos_trajectory(dt.date.today())
+    cohort = _cohort(organizer, Program.Kind.LEARNING_TRAJECTORY, month=(year, 9),
+                     slugs=("dei-learning-trajectory", cohort_slug))
     if cohort is None:
         log.warning("sessions demo: no Partos trajectory cohort yet; skipped")
         return
     modules = list(Module.objects.filter(program=cohort.program).order_by("order", "id"))
-    starts = _series(cohort, first_date=dt.date(2024, 9, 1), start_time=dt.time(10, 0), frequency="monthly",
-                     count=4, weekday=1, setpos=2)  # second Tuesday, September to December 2024
+    starts = _series(cohort, first_date=cohort.starts_on, start_time=dt.time(10, 0), frequency="monthly",
+                     count=4, weekday=1, setpos=2)  # second Tuesday, September to December
     titles = ["Designing & Championing DEI", "Leveraging DEI in times of resistance and solidarity",
               "Racial Justice", "Mental Health & Wellbeing"]
     for index, (title, starts_at) in enumerate(zip(titles, starts)):
@@ -181,7 +183,7 @@ def load_partos(ctx) -> None:
         if name.startswith("Black"):
             person = ctx.users.get("participant@praxis.example")
             if person is not None:
-                _enroll_demo_participant(ctx, cohort)
+                _enroll_demo_participant(ctx, cohort, confirmed_on=cohort.starts_on - dt.timedelta(days=12))
                 AffinityMembership.objects.get_or_create(group=group, person=person, defaults={"organizer": organizer})
         _upsert_session(cohort, title=f"Racial justice affinity session: {name}", affinity_group=group,
                         module=racial_justice, kind=Session.Kind.AFFINITY, starts_at=starts[2] + dt.timedelta(days=14),
@@ -239,13 +241,14 @@ def _alliance_checkins(cohort) -> None:
                 )
 
 
-def _enroll_demo_participant(ctx, cohort) -> None:
+def _enroll_demo_participant(ctx, cohort, *, confirmed_on: dt.date) -> None:
     person = ctx.users.get("participant@praxis.example")
     if person is not None:
         Enrollment.objects.get_or_create(
             cohort=cohort, person=person,
             defaults={"organizer_id": cohort.organizer_id, "status": Enrollment.Status.CONFIRMED,
-                      "confirmed_at": dt.datetime(2024, 9, 20, 15, 0, tzinfo=dt.timezone.utc)},
+                      "confirmed_at": dt.datetime.combine(min(confirmed_on, dt.date.today()), dt.time(15, 0),
+                                                          tzinfo=dt.timezone.utc)},
         )
 
 

@@ -1,5 +1,7 @@
 """The demo calls: idempotent, seed-shaped pools whose quotas can be met."""
 
+import datetime as dt
+
 import pytest
 from django_scopes import scope, scopes_disabled
 
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 COHORTS = {  # organizer key: (program slug, cohort slug, capacity, limit per organization)
     "northsound": ("equity-in-leadership", "first-cohort-2024", 15, None),
-    "partos": ("dei-learning-trajectory", "2024", 25, 1),
+    "partos": ("dei-learning-trajectory", str(dt.date.today().year), 25, 1),
     "alliance": ("operationalizing-equity", "cohort-1", 24, 3),
 }
 
