@@ -16,6 +16,7 @@ from .services.office_hours import publish_office_hours
 from .services.reminders import add_months
 from .services.sessions import grant_facilitation, series_starts
 from .models import (
+    AssistanceRequest,
     Attendance,
     CheckInResponse,
     CheckInRound,
@@ -208,6 +209,7 @@ def load_alliance(ctx) -> None:
     )
     _grant_demo_facilitator(ctx, "alliance", cohort)
     _alliance_checkins(cohort)
+    _alliance_assistance(ctx, cohort)
 
 
 def _alliance_checkins(cohort) -> None:
@@ -239,6 +241,43 @@ def _alliance_checkins(cohort) -> None:
                         "A peer call with another state team on messaging.",
                     ]},
                 )
+
+
+def _alliance_assistance(ctx, cohort) -> None:
+    """A state team asked for help after the first session; the facilitator agreed a call in
+    about ten days (in My schedule and the feed of both). A second request waits for a call."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    facilitator = ctx.users.get("facilitator@alliance.example")
+    now = timezone.now()
+    held = Session.objects.filter(cohort=cohort, ends_at__lt=now).order_by("starts_at").first()
+    people = list(Enrollment.objects.filter(cohort=cohort, status__in=Enrollment.PARTICIPATING, team__isnull=False)
+                  .select_related("person", "team").order_by("id")[:2])
+    if facilitator is None or held is None or len(people) < 2:
+        return
+    zone = zoneinfo.ZoneInfo(str(cohort.time_zone))
+    day = timezone.localdate() + dt.timedelta(days=10)
+    if day.weekday() >= 5:
+        day += dt.timedelta(days=7 - day.weekday())  # a weekday: Monday rather than the weekend
+    starts_at = dt.datetime.combine(day, dt.time(14, 0), tzinfo=zone)
+    asked, waiting = people
+    AssistanceRequest.objects.get_or_create(
+        cohort=cohort, requester=asked.person, topic="Disaggregating our state's early childhood data",
+        defaults={"organizer_id": cohort.organizer_id, "session": held, "team": asked.team,
+                  "description": "We want to break our fact sheet down by race and ethnicity but the state's "
+                                 "tables are inconsistent. Can we talk it through?",
+                  "preferred_times": "Afternoons", "status": AssistanceRequest.Status.ASSIGNED,
+                  "assigned_to": facilitator, "appointment_starts_at": starts_at,
+                  "appointment_ends_at": starts_at + dt.timedelta(minutes=45),
+                  "appointment_where": "https://meet.example/alliance-technical-assistance",
+                  "appointment_sequence": 1, "appointment_changed_at": now})
+    AssistanceRequest.objects.get_or_create(
+        cohort=cohort, requester=waiting.person, topic="Framing equity for our legislators",
+        defaults={"organizer_id": cohort.organizer_id, "session": held, "team": waiting.team,
+                  "description": "Our board is nervous about the word equity. How have other states framed it?",
+                  "preferred_times": "Tuesday or Wednesday mornings"})
 
 
 def _enroll_demo_participant(ctx, cohort, *, confirmed_on: dt.date) -> None:

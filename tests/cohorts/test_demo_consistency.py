@@ -17,7 +17,7 @@ from applications.models import Application, ApplicationCall
 from cohorts.models import Cohort, Program
 from frameworks.models import Assessment, AssessmentPoint, ProgressUpdate, SupportLog, Workplan
 from organizers.models import Organizer
-from sessions_app.models import CheckInResponse, CheckInRound, OfficeHourSlot, Session
+from sessions_app.models import AssistanceRequest, CheckInResponse, CheckInRound, OfficeHourSlot, Session
 from sessions_app.services.reminders import add_months
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,25 @@ def _check_demo(client) -> None:
         north_sound = ApplicationCall.objects.get(cohort__program__slug="equity-in-leadership")
         assert north_sound.is_open(now)
     _check_frameworks(client, now, today)
+    _check_assistance_calls(client, now)
+
+
+def _check_assistance_calls(client, now) -> None:
+    """Agreed TA calls follow the session they were asked after; one is coming up, in its helper's schedule."""
+    with scopes_disabled():
+        calls = list(AssistanceRequest.objects.filter(appointment_starts_at__isnull=False)
+                     .select_related("session", "cohort", "assigned_to", "organizer"))
+        for call in calls:
+            assert call.session is None or call.appointment_starts_at >= call.session.ends_at, call
+            assert call.appointment_starts_at.date() >= call.cohort.starts_on, call
+            assert call.assigned_to is not None and call.appointment_where, call
+        upcoming = [c for c in calls if c.appointment_starts_at > now]
+    assert upcoming, "the demo has a TA call coming up"
+    call = upcoming[0]
+    client.force_login(call.assigned_to)
+    page = client.get(reverse("sessions_app:schedule", kwargs={"organizer_slug": call.organizer.slug})).content.decode()
+    client.logout()
+    assert call.topic.replace("'", "&#x27;") in page
 
 
 def _check_frameworks(client, now, today) -> None:
