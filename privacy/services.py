@@ -8,9 +8,11 @@ Erasure keeps what organizers must keep (enrollments and attendance, so counts a
 rates stay true; orders and issued invoices) and removes who it was: the account
 becomes "Deleted person" with an address that cannot receive mail and no way to sign
 in; everything the person wrote or that only describes them is deleted or blanked.
-The one exception is an issued invoice: a legal record that must name its buyer (name,
-address, tax id: EU VAT Directive art. 226) for years (`PRAXIS_INVOICE_RETENTION_YEARS`),
-so it keeps the buyer details frozen when it was issued and loses only the email address.
+Issued invoices stay too (numbers, dates, lines, amounts), without the person: a person
+who paid for themselves leaves the buyer block ("Deleted person", no email, address or
+tax id); an invoice billed to a sponsoring organization keeps the organization and loses
+only what names the person. (Whether tax law makes an organizer keep a private buyer's
+name on its copy is the organizer's question: see the README's "Personal data".)
 """
 
 from __future__ import annotations
@@ -161,44 +163,28 @@ def _erase_in_other_apps(user) -> None:
     if apps.is_installed("billing"):
         from billing.models import Invoice, Order
 
-        # Orders stay (amounts, references) without the person. Issued invoices keep the buyer they
-        # were issued to (name, address, tax id: the law requires them on the invoice for years);
-        # only the email address, which no invoice needs, leaves them.
-        Order.objects.filter(placed_by=user).update(billing_name=ERASED_NAME, billing_email="", billing_address="",
-                                                    billing_tax_id="")
-        for invoice in Invoice.objects.filter(order__placed_by=user).only("id", "buyer"):
-            if (invoice.buyer or {}).get("email"):
-                buyer = {**invoice.buyer, "email": ""}
-                Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
-
-
-def release_kept_invoices(*, now: dt.datetime) -> int:
-    """Blank the buyer on invoices of deleted accounts issued more than PRAXIS_INVOICE_RETENTION_YEARS ago.
-
-    Account deletion kept them because the law requires it for that long (the deletion page says so);
-    after that nothing requires the person's name. The amounts and numbers stay for the organizer's books.
-    """
-    from dateutil.relativedelta import relativedelta
-
-    from billing.models import Invoice
-
-    cutoff = now - relativedelta(years=settings.PRAXIS_INVOICE_RETENTION_YEARS)
-    released = 0
-    with transaction.atomic(), scopes_disabled():
-        for invoice in Invoice.objects.filter(
-            issued_at__lt=cutoff, order__placed_by__is_active=False,
-            order__placed_by__email__endswith=ERASED_EMAIL_DOMAIN,
-        ).only("id", "buyer"):
-            if (invoice.buyer or {}).get("name") == ERASED_NAME:
-                continue
-            buyer = {key: "" for key in (invoice.buyer or {})} | {"name": ERASED_NAME}
+        # Orders and issued invoices stay (amounts, numbers) without the person.
+        person_values = {v.casefold() for v in (user.full_name, user.preferred_name, user.email) if v}
+        Order.objects.filter(placed_by=user, sponsor__isnull=True).update(
+            billing_name=ERASED_NAME, billing_email="", billing_address="", billing_tax_id="",
+        )
+        Order.objects.filter(placed_by=user, sponsor__isnull=False, billing_email__iexact=user.email).update(
+            billing_email="",
+        )
+        for invoice in Invoice.objects.filter(order__placed_by=user).select_related("order").only(
+            "id", "buyer", "order__sponsor_id",
+        ):
+            buyer = dict(invoice.buyer or {})
+            if invoice.order.sponsor_id is None:  # the person was the buyer: nothing of them stays
+                buyer = {key: "" for key in buyer} | {"name": ERASED_NAME, "po_reference": buyer.get("po_reference", "")}
+            else:  # the organization was the buyer: it stays, the person's name or email leave it
+                buyer = {key: ("" if isinstance(value, str) and value.casefold() in person_values else value)
+                         for key, value in buyer.items()}
             Invoice.objects.filter(pk=invoice.pk).update(buyer=buyer)  # a save() would refuse an issued invoice
-            released += 1
-    return released
 
 
 def kept_invoices(user) -> int:
-    """How many issued invoices (and credit notes) name this person's orders: they outlive the account."""
+    """How many issued invoices (and credit notes) belong to this person's orders: they outlive the account."""
     if not apps.is_installed("billing"):
         return 0
     from billing.models import Invoice

@@ -15,8 +15,3 @@ def apply_retention() -> int:
             erased += services.erase_cohort_details(cohort_id=cohort_id)
     return erased
 
-
-@shared_task
-def release_kept_invoices() -> int:
-    """Invoices kept for deleted accounts lose the buyer once the legal retention has passed (daily)."""
-    return services.release_kept_invoices(now=timezone.now())

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -37,5 +36,4 @@ def delete_account(request):
             return redirect("home")
     return render(request, "privacy/delete_account.html", {
         "error": error, "kept_invoices": services.kept_invoices(request.user),
-        "invoice_years": settings.PRAXIS_INVOICE_RETENTION_YEARS,
     }, status=400 if error else 200)

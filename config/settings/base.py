@@ -220,11 +220,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # unless the organizer sets its own threshold.
 PRAXIS_DEFAULT_SMALL_CELL_K = 5
 
-# Issued invoices are legal records: tax law makes the seller keep them (with the buyer's
-# name and address, EU VAT Directive art. 226) for years: 7 in the Netherlands and for the
-# IRS, 10 in Germany and France. Account deletion keeps them; the deletion page names the
-# longest of these periods.
-PRAXIS_INVOICE_RETENTION_YEARS = 10
 
 LOGGING = {
     "version": 1,
@@ -277,10 +272,6 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Personal data: each organizer's retention period erases participants' details of ended cohorts.
 CELERY_BEAT_SCHEDULE["privacy-apply-retention"] = {"task": "privacy.tasks.apply_retention", "schedule": 86400.0}
-# Invoices of deleted accounts lose the buyer's identity once PRAXIS_INVOICE_RETENTION_YEARS have passed.
-CELERY_BEAT_SCHEDULE["privacy-release-kept-invoices"] = {
-    "task": "privacy.tasks.release_kept_invoices", "schedule": 86400.0,
-}
 # Community: each organizer's daily digest of new posts, swept hourly, sent once per local day.
 CELERY_BEAT_SCHEDULE["community-sweep-digests"] = {"task": "community.tasks.sweep_digests", "schedule": 3600.0}
 
