@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from cohorts.models import Cohort, Enrollment, Team
+from core.prepared import PreparedQuery
 from organizers.roles import Capability
 from reports.charts import grouped_bar_chart
 
@@ -56,10 +57,21 @@ def version_content(version: FrameworkVersion) -> list[Area]:
     return list(version.areas.prefetch_related(Prefetch("items", queryset=Item.objects.order_by("order", "id"))))
 
 
+# The public program page asks on every uncached view: prepared (compiled once per
+# process, planned once per connection), as the catalog's own reads are (bench/pages.py).
+_published_frameworks = PreparedQuery(
+    lambda organizer_id, program_id: Framework.objects.filter(
+        Exists(FrameworkVersion.objects.filter(framework_id=OuterRef("pk"), status=FrameworkVersion.Status.PUBLISHED)),
+        organizer_id=organizer_id, program_id=program_id,
+    ).values_list("title", "slug", "summary"),
+    params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+)
+
+
 def frameworks_for_program(program) -> list[dict]:
     """Published frameworks a program page links to."""
-    rows = Framework.objects.filter(program=program, versions__status=FrameworkVersion.Status.PUBLISHED).distinct()
-    return [{"title": f.title, "slug": f.slug, "summary": f.summary} for f in rows]
+    rows = _published_frameworks.run(organizer_id=program.organizer_id, program_id=program.id)
+    return [{"title": title, "slug": slug, "summary": summary} for title, slug, summary in rows]
 
 
 # --- Who belongs to a team or an assessment -------------------------------------------------------

@@ -1,6 +1,7 @@
 import html
 import re
 import threading
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -28,9 +29,27 @@ def render_markdown(text: str | None) -> str:
     """
     if not text:
         return ""
+    return mark_safe(_remembered(_sanitized_html, text))
+
+
+# Uncached pages convert the same summaries and descriptions on every request (a library
+# page: twenty; bench/pages.py): the conversions are pure, so each process remembers the
+# latest ones. Only short texts, so the memory stays small (at most _REMEMBERED of them).
+_REMEMBERED, _REMEMBER_UP_TO = 1024, 4000
+
+
+def _remembered(convert, text: str) -> str:
+    return _remembered_conversion(convert, text) if len(text) <= _REMEMBER_UP_TO else convert(text)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _remembered_conversion(convert, text: str) -> str:
+    return convert(text)
+
+
+def _sanitized_html(text: str) -> str:
     rendered = _converter().convert(text)
-    clean = nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
-    return mark_safe(clean)
+    return nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
 
 
 def _converter() -> markdown.Markdown:
@@ -52,6 +71,10 @@ def markdown_text(text: str | None) -> str:
     entities decoded: the result is text, not HTML, so it is escaped wherever it is shown."""
     if not text:
         return ""
+    return _remembered(_plain_text, text)
+
+
+def _plain_text(text: str) -> str:
     rendered = _BLOCK_END.sub(lambda m: m[0] + " ", _converter().convert(text))
     return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
 

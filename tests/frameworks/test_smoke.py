@@ -41,3 +41,22 @@ def test_pages_render(organizer, client_for):
     for name in ("export_pdf", "export_csv"):
         assert alice.get(reverse(f"frameworks:{name}", kwargs={"organizer_slug": slug, "workplan_id": wp.id})).status_code == 200
     assert alice.get(reverse("frameworks:workplans", kwargs={"organizer_slug": slug})).status_code == 200
+
+
+def test_program_page_links_frameworks_with_a_published_version_only(organizer, other_organizer, client_for):
+    from django_scopes import scopes_disabled
+
+    from frameworks.models import Framework, FrameworkVersion
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(organizer=organizer, status="published")
+    with scopes_disabled():
+        for n, (title, status) in enumerate([("Power framework", "published"), ("Draft framework", "draft"),
+                                             ("Archive framework", "published")]):
+            framework = Framework.objects.create(organizer=organizer, program=program, slug=f"f{n}", title=title)
+            FrameworkVersion.objects.create(organizer=organizer, framework=framework, number=1, status=status)
+        FrameworkVersion.objects.create(organizer=organizer, framework=framework, number=2, status="published")
+    page = client_for(None).get(f"/{organizer.slug}/programs/{program.slug}/").content.decode()
+    assert page.count("Power framework") == 1 and page.count("Archive framework") == 1
+    assert page.index("Archive framework") < page.index("Power framework")  # by title
+    assert "Draft framework" not in page
