@@ -133,11 +133,11 @@ def _published_programs(request):
 
 
 def _published_cohorts(request):
-    from django.db.models import Count, Q
+    from cohorts.selectors import seats_taken_count
 
     return Cohort.objects.filter(
         organizer=_organizer(request), is_published=True, program__status=Program.Status.PUBLISHED
-    ).annotate(seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)))
+    ).annotate(seats_taken=seats_taken_count())
 
 
 @api.get("/{organizer_slug}/programs", response=list[ProgramOut], tags=[PUBLIC], auth=None)

@@ -9,13 +9,12 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import invitations
 from cohorts import lifecycle
 from cohorts.selectors import contact_line
 from cohorts.models import Affiliation, Enrollment, Organization
@@ -252,7 +251,7 @@ def _store_accommodation(application: Application, needs: str) -> None:
 
 
 def send_team_confirmation(*, member: TeamMember, application: Application) -> None:
-    token = signing.dumps({"m": member.pk, "o": member.organizer_id}, salt=TEAM_SALT)
+    token = invitations.invitation_token(salt=TEAM_SALT, pk=member.pk, organizer_id=member.organizer_id)
     notify(
         organizer=application.call.organizer, template="applications/team_confirm", to_email=member.email,
         dedupe_key=f"applications:team-confirm:member={member.pk}:email={member.email}",
@@ -267,12 +266,10 @@ def send_team_confirmation(*, member: TeamMember, application: Application) -> N
 
 def team_member_from_token(token: str, organizer) -> TeamMember | None:
     try:
-        payload = signing.loads(token, salt=TEAM_SALT, max_age=dt.timedelta(days=60))
-    except signing.BadSignature:
+        pk = invitations.invitation_pk(token, salt=TEAM_SALT, organizer_id=organizer.pk)
+    except invitations.InvalidInvitation:
         return None
-    if payload.get("o") != organizer.pk:
-        return None
-    return TeamMember.objects.filter(pk=payload.get("m")).select_related("application__call").first()
+    return TeamMember.objects.filter(pk=pk).select_related("application__call").first()
 
 
 def confirm_team_member(*, member: TeamMember) -> None:
@@ -286,11 +283,8 @@ def confirm_team_member(*, member: TeamMember) -> None:
 
 
 def account_for(member: TeamMember):
-    """The account of a team member, by email (any case), created if missing."""
-    users = get_user_model().objects
-    return users.filter(email__iexact=member.email).first() or users.create_user(
-        email=member.email, full_name=member.full_name
-    )
+    """The account of a team member, by email (any case), created if missing (accounts.invitations)."""
+    return invitations.account_for(email=member.email, full_name=member.full_name)
 
 
 def withdraw_application(*, application: Application, by) -> None:

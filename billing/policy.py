@@ -16,10 +16,14 @@ from django.utils import timezone
 
 
 def payment_deadline(enrollment, now: dt.datetime | None = None) -> dt.datetime | None:
-    from .models import CohortPrice
+    from .models import CohortPrice, Order
 
     price = CohortPrice.objects.filter(cohort_id=enrollment.cohort_id).first()
     if price is None or price.is_free:
+        return None
+    if (price.pricing == CohortPrice.Pricing.PER_TEAM and enrollment.team_id
+            and Order.objects.filter(team_id=enrollment.team_id).exclude(status=Order.Status.CANCELLED).exists()):
+        # A member who confirms after their team was billed (per team): the team's order covers them.
         return None
     return (now or timezone.now()) + dt.timedelta(hours=price.card_hold_hours)
 

@@ -32,6 +32,7 @@ from .models import (
     PlanningPartner,
     Program,
     Team,
+    TeamInvitation,
 )
 
 
@@ -342,6 +343,41 @@ class EnrollmentAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
             self.message_user(request, "The cohort is full: the person is on the waitlist.", messages.WARNING)
 
 
+class TeamInvitationInline(ScopedTabularInline):
+    model = TeamInvitation
+    fk_name = "team"
+    extra = 0
+    fields = ["full_name", "email", "is_executive_director", "status", "invited_at", "sent_at", "answered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
+    """Members a team's lead named in an open cohort: read-only, they answer through their
+    own link (cohorts.lifecycle), and nothing is enrolled before they do."""
+
+    list_display = ["full_name", "email", "team", "cohort", "status", "invited_at_zoned", "sent_at_zoned"]
+    invited_at_zoned = zoned_column("invited_at", zone_of=lambda i: i.cohort.time_zone, description="invited")
+    sent_at_zoned = zoned_column("sent_at", zone_of=lambda i: i.cohort.time_zone, description="last sent")
+    list_filter = ["status", "cohort", "organizer"]
+    search_fields = ["full_name", "email", "team__name", "team__organization__name"]
+    list_select_related = ["team__organization", "cohort__program", "organizer"]
+    readonly_fields = ["organizer", "cohort", "team", "lead_enrollment", "full_name", "email", "title",
+                       "is_executive_director", "status", "invited_at", "sent_at", "answered_at", "reported_at",
+                       "enrollment"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TeamMemberInline(EnrollmentInline):
     fields = ["person", "cohort", "organization", "role", "status"]
     readonly_fields = fields
@@ -353,7 +389,7 @@ class TeamAdmin(OrganizerScopedAdmin):
     list_filter = ["cohort", "organizer"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["cohort__program", "organization"]
-    inlines = [TeamMemberInline]
+    inlines = [TeamMemberInline, TeamInvitationInline]
 
 
 @admin.register(ModuleDelegate)

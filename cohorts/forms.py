@@ -61,9 +61,13 @@ class TeamRegistrationForm(forms.Form):
         self.cohort = cohort
         rows = cohort.team_size_max - 1 if cohort.team_size_max else TEAM_MEMBER_ROWS
         for n in range(1, rows + 1):
+            self.fields[f"member_{n}_name"] = forms.CharField(
+                label=f"Member {n}: name", max_length=200, required=False
+            )
             self.fields[f"member_{n}_email"] = forms.EmailField(
                 label=f"Member {n}: email", required=False,
-                help_text="They need a Praxis account with this email." if n == 1 else "",
+                help_text="We email them a link to confirm their place; their seat is held for the team meanwhile."
+                if n == 1 else "",
             )
             self.fields[f"member_{n}_title"] = forms.CharField(
                 label=f"Member {n}: title", max_length=200, required=False
@@ -73,11 +77,22 @@ class TeamRegistrationForm(forms.Form):
             )
         self.member_rows = rows
 
+    def clean(self):
+        data = super().clean()
+        for n in range(1, self.member_rows + 1):
+            if data.get(f"member_{n}_email") and not (data.get(f"member_{n}_name") or "").strip():
+                self.add_error(f"member_{n}_name", "Give this member's name as well as their email.")
+            elif (data.get(f"member_{n}_name") or "").strip() and not data.get(f"member_{n}_email") \
+                    and f"member_{n}_email" not in self.errors:
+                self.add_error(f"member_{n}_email", "Give this member's email: it is where their link goes.")
+        return data
+
     def members(self) -> list[TeamMember]:
         data = self.cleaned_data
         return [
             TeamMember(
                 email=data[f"member_{n}_email"],
+                name=data[f"member_{n}_name"],
                 title=data[f"member_{n}_title"],
                 is_executive_director=data[f"member_{n}_is_executive_director"],
             )
@@ -88,7 +103,7 @@ class TeamRegistrationForm(forms.Form):
     def member_fieldsets(self):
         """(legend, [bound fields]) per member row, for the template."""
         return [
-            (f"Member {n}", [self[f"member_{n}_{part}"] for part in ("email", "title", "is_executive_director")])
+            (f"Member {n}", [self[f"member_{n}_{part}"] for part in ("name", "email", "title", "is_executive_director")])
             for n in range(1, self.member_rows + 1)
         ]
 
@@ -111,3 +126,10 @@ class ModuleDelegatesForm(forms.Form):
 
     def choices(self) -> list[tuple[object, str]]:
         return [(m, self.cleaned_data.get(f"module_{m.pk}", "")) for m in self.modules]
+
+
+class TeamInvitationAnswerForm(forms.Form):
+    """A named member's answer on their signed link's page."""
+
+    full_name = forms.CharField(label="Your name", max_length=200,
+                                help_text="How staff, facilitators and your team will know you.")

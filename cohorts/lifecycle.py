@@ -18,6 +18,14 @@ transaction. Errors the person can act on raise `LifecycleError`.
     confirmed | waitlisted | offered | awaiting_payment ──cancel──▶ cancelled, and the seat is refilled
     confirmed ──complete / complete_many──▶ completed
 
+Team members an open cohort's lead names are invitations (TeamInvitation), not
+enrollments, until they answer through their signed link:
+
+    invitation pending (holds a seat while the lead holds one) ──confirm_team_invitation──▶
+        (new) enrollment as the lead's: seat | offered (the lead's deadline) | waitlisted (the team's place)
+    invitation pending ──decline_team_invitation──▶ declined, and the held seat is refilled
+    invitation pending ──the lead's registration is cancelled──▶ withdrawn
+
 A freed seat is refilled under the same lock: in a cohort whose enrollment mode has a
 vacancy handler (applications registers one for application cohorts: the call's
 quota-keeping replacement) the handler runs; otherwise the waitlist is offered the seat
@@ -38,16 +46,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import invitations
 from core.urls import absolute_url
 from notifications.services import notify
 
 from . import selectors
-from .models import Affiliation, Cohort, Enrollment, EnrollmentEvent, Organization, Team
+from .models import Affiliation, Cohort, Enrollment, EnrollmentEvent, Organization, Team, TeamInvitation
 
 Status = Enrollment.Status
 
@@ -77,7 +86,7 @@ RegistrationError = LifecycleError
 
 @dataclass(frozen=True)
 class TeamMemberInvite:
-    """One other member of a team, named on the team form."""
+    """One other member of a team, named on the team form (by name and email)."""
 
     email: str
     name: str = ""
@@ -99,7 +108,8 @@ class SelectedMember:
 @dataclass
 class TeamRegistration:
     team: Team
-    enrollments: list[Enrollment] = field(default_factory=list)
+    enrollments: list[Enrollment] = field(default_factory=list)  # the lead's (members enroll when they confirm)
+    invitations: list[TeamInvitation] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -200,6 +210,8 @@ def _move(enrollment: Enrollment, to: str, *, by, now: datetime, reason: str, fi
         if stamp:
             changed.add(stamp)
         enrollment.save(update_fields=sorted(changed))
+        if to == Status.CANCELLED:
+            _withdraw_invitations(enrollment, now)
     _record(enrollment, from_status, by=by, now=now, reason=reason)
 
 
@@ -361,11 +373,13 @@ def register_team(
     now: datetime | None = None,
     lock: bool = True,
 ) -> TeamRegistration:
-    """A leader registers their organization's team; the whole team is seated or waitlisted together.
+    """A lead registers their organization's team; the whole team is seated or waitlisted together.
 
-    Other members are named by email and must already have an account (they sign up
-    first): registering someone creates their affiliation with the organization, never
-    an account, so nobody gets an account they did not ask for.
+    The other members are named by name and email, whether or not they have an account,
+    and the answer never depends on it (the form reveals no accounts). Each gets an
+    email with a signed link (`TeamInvitation`); nobody but the lead is enrolled, and no
+    account or affiliation is created, until they confirm. Their seats are held for the
+    team meanwhile (see TeamInvitation).
     """
     now = now or timezone.now()
     by = by if by is not None else lead
@@ -377,30 +391,24 @@ def register_team(
     if not " ".join((organization_name or "").split()):
         raise LifecycleError("Name the organization your team comes from.", field="organization_name")
 
-    User = get_user_model()
-    emails = [m.email.strip().lower() for m in members if m.email.strip()]
+    named = [m for m in members if m.email.strip()]
+    emails = [m.email.strip().lower() for m in named]
     if lead.email.lower() in emails:
         raise LifecycleError("List the other members of your team; you are already on it.", field="members")
     if len(set(emails)) != len(emails):
         raise LifecycleError("Each member may be named only once.", field="members")
-    found = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
-    missing = [e for e in emails if e not in found]
-    if missing:
-        raise LifecycleError(
-            "No account uses " + ", ".join(missing) + ". Ask them to create an account first, then register the team.",
-            field="members",
-        )
+    if any(not " ".join(m.name.split()) for m in named):
+        raise LifecycleError("Give each member's name as well as their email.", field="members")
     size = 1 + len(emails)
-    named = [m for m in members if m.email.strip()]
     problem = cohort.team_composition_problem(
         size=size, executive_directors=int(lead_is_executive_director) + sum(m.is_executive_director for m in named)
     )
     if problem:
         raise LifecycleError(problem, field="members")
-    people = [lead] + [found[m.email.strip().lower()] for m in named]
-    problem = selectors.already_registered(cohort, people)
-    if problem:
-        raise LifecycleError(problem, field="members")
+    # Only the lead's own registration is checked here: whether a member's address has an
+    # account, or a registration, is theirs to know (it is checked when they confirm).
+    if selectors.already_registered(cohort, [lead]):
+        raise LifecycleError("You are already registered for this cohort.")
     organization = organization_named(cohort, name=organization_name, create=False)
     if organization is not None and Team.objects.filter(cohort=cohort, organization=organization).exists():
         raise LifecycleError(f"{organization.name} already has a team in this cohort.", field="organization_name")
@@ -408,41 +416,268 @@ def register_team(
     if problem:
         raise LifecycleError(problem, field="organization_name")
 
-    with transaction.atomic():
-        organization = organization or organization_named(cohort, name=organization_name)
-        affiliate(lead, organization, title=lead_title, leader=True, executive_director=lead_is_executive_director)
-        for member, person in zip(named, people[1:]):
-            affiliate(person, organization, title=member.title, leader=True,
-                      executive_director=member.is_executive_director)
-        cohort = locked_cohort(cohort.pk, lock=lock)
-        problem = (
-            selectors.already_registered(cohort, people)
-            or selectors.organization_limit_problem(cohort, organization, size)
-            or (
-                f"{organization.name} already has a team in this cohort."
-                if Team.objects.filter(cohort=cohort, organization=organization).exists()
-                else None
+    try:
+        with transaction.atomic():
+            organization = organization or organization_named(cohort, name=organization_name)
+            affiliate(lead, organization, title=lead_title, leader=True,
+                      executive_director=lead_is_executive_director)
+            cohort = locked_cohort(cohort.pk, lock=lock)
+            problem = (
+                selectors.already_registered(cohort, [lead])
+                or selectors.organization_limit_problem(cohort, organization, size)
+                or (
+                    f"{organization.name} already has a team in this cohort."
+                    if Team.objects.filter(cohort=cohort, organization=organization).exists()
+                    else None
+                )
             )
-        )
-        if problem:
-            raise LifecycleError(problem)
-        free = selectors.free_seats(cohort)
-        _race_window(lock)
-        team = Team.objects.create(
-            organizer=cohort.organizer, cohort=cohort, organization=organization, name=team_name or organization.name
-        )
-        result = TeamRegistration(team=team)
-        roles = [Enrollment.Role.EXECUTIVE_DIRECTOR if lead_is_executive_director else Enrollment.Role.TEAM_LEAD]
-        roles += [
-            Enrollment.Role.EXECUTIVE_DIRECTOR if m.is_executive_director else Enrollment.Role.PARTICIPANT for m in named
-        ]
-        fits = free is None or free >= size
-        for person, role in zip(people, roles):
-            enrollment = _new_enrollment(cohort, person=person, organization=organization, role=role, team=team)
-            reason = "registered the team" if person is lead else f"registered by {lead.display_name}"
-            _seat_or_waitlist(enrollment, fits=fits, by=by, now=now, reason=reason)
+            if problem:
+                raise LifecycleError(problem)
+            free = selectors.free_seats(cohort)
+            _race_window(lock)
+            team = Team.objects.create(
+                organizer=cohort.organizer, cohort=cohort, organization=organization,
+                name=team_name or organization.name,
+            )
+            result = TeamRegistration(team=team)
+            role = Enrollment.Role.EXECUTIVE_DIRECTOR if lead_is_executive_director else Enrollment.Role.TEAM_LEAD
+            enrollment = _new_enrollment(cohort, person=lead, organization=organization, role=role, team=team)
+            waiting = ", ".join(" ".join(m.name.split()) for m in named)
+            reason = "registered the team" + (f"; waiting for {waiting} to confirm" if waiting else "")
+            _seat_or_waitlist(enrollment, fits=free is None or free >= size, by=by, now=now, reason=reason)
             result.enrollments.append(enrollment)
-    return result
+            for member, email in zip(named, emails):
+                invitation = TeamInvitation.objects.create(
+                    organizer=cohort.organizer, cohort=cohort, team=team, lead_enrollment=enrollment,
+                    full_name=" ".join(member.name.split()), email=email, title=member.title,
+                    is_executive_director=member.is_executive_director, invited_at=now, sent_at=now,
+                )
+                _send_invitation(invitation)
+                result.invitations.append(invitation)
+        return result
+    except IntegrityError:  # the lead's second request, a moment after the first
+        raise LifecycleError("You are already registered for this cohort.") from None
+
+
+# ---------------------------------------------------------------- team members' answers
+
+
+INVITATION_SALT = "cohorts.team-invitation"
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def invitation_url(invitation: TeamInvitation) -> str:
+    token = invitations.invitation_token(salt=INVITATION_SALT, pk=invitation.pk, organizer_id=invitation.organizer_id)
+    return absolute_url(reverse("cohorts:team_invitation", kwargs={
+        "organizer_slug": invitation.cohort.organizer.slug, "token": token}))
+
+
+def invitation_from_token(token: str, organizer) -> TeamInvitation:
+    """The invitation a signed link names, or InvalidInvitation with a message to show."""
+    pk = invitations.invitation_pk(token, salt=INVITATION_SALT, organizer_id=organizer.pk)
+    found = selectors.team_invitation(pk)
+    if found is None:
+        raise invitations.InvalidInvitation(invitations.INVALID)
+    return found
+
+
+def _send_invitation(invitation: TeamInvitation) -> None:
+    cohort, lead = invitation.cohort, invitation.lead_enrollment.person
+    notify(
+        organizer=cohort.organizer,
+        template="cohorts/team_invitation",
+        dedupe_key=f"cohorts:team-invitation={invitation.pk}:sent={invitation.sent_at.isoformat()}",
+        to_email=invitation.email,
+        context={
+            "member_name": invitation.full_name,
+            "lead_name": lead.display_name,
+            "organization": invitation.team.organization.name,
+            "team_title": str(invitation.team),
+            "program_title": cohort.program.title,
+            "cohort_title": cohort.title,
+            "starts_on": cohort.starts_on.strftime("%A %-d %B %Y") if cohort.starts_on else "",
+            "commitment": cohort.commitment,
+            "confirm_url": invitation_url(invitation),
+        },
+    )
+
+
+def _answered(invitation: TeamInvitation, answer: str) -> None:
+    """Tell the lead a member confirmed or declined."""
+    lead = invitation.lead_enrollment
+    notify(
+        organizer=invitation.cohort.organizer,
+        template="cohorts/team_member_answered",
+        dedupe_key=f"cohorts:team-answer:invitation={invitation.pk}",
+        recipient=lead.person,
+        context={
+            "person_name": lead.person.display_name,
+            "member_name": invitation.full_name,
+            "answer": answer,
+            "cohort_title": str(invitation.cohort),
+            "enrollment_url": absolute_url(reverse("me:enrollment", kwargs={"enrollment_id": lead.pk})),
+        },
+    )
+
+
+def _locked_invitation(invitation_id: int) -> tuple[Cohort, TeamInvitation, Enrollment]:
+    """The cohort locked first, then the invitation and its lead's registration."""
+    cohort_id = TeamInvitation.objects.filter(pk=invitation_id).values_list("cohort_id", flat=True).get()
+    cohort = locked_cohort(cohort_id)
+    invitation = TeamInvitation.objects.select_for_update().select_related("team__organization").get(pk=invitation_id)
+    lead = _locked_enrollment(invitation.lead_enrollment_id)
+    invitation.cohort, invitation.lead_enrollment = cohort, lead
+    return cohort, invitation, lead
+
+
+def _still_open(invitation: TeamInvitation) -> None:
+    if invitation.status == TeamInvitation.Status.CONFIRMED:
+        raise LifecycleError("You have already confirmed your place on this team.")
+    if invitation.status == TeamInvitation.Status.DECLINED:
+        raise LifecycleError("You declined this invitation. Ask the person who named you if you want to join after all.")
+    if invitation.status != TeamInvitation.Status.PENDING:
+        raise LifecycleError("This team's registration has ended, so there is no place to confirm any more.")
+
+
+def confirm_team_invitation(*, invitation: TeamInvitation, full_name: str = "", by=None,
+                            now: datetime | None = None) -> Enrollment:
+    """A named member confirms through their signed link: their account is created on the
+    way if the address has none, and only now the seat held for them becomes theirs.
+
+    The member's registration follows the lead's: a seat (confirmed, or held until
+    payment) when the lead holds one, an offer with the same deadline when the team is
+    offered seats, the waitlist (in the team's place) when the team waits.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        cohort, invitation, lead = _locked_invitation(invitation.pk)
+        _still_open(invitation)
+        if lead.status not in Enrollment.SEAT_HOLDING + (Status.WAITLISTED,):
+            raise LifecycleError("This team's registration has ended, so there is no place to confirm any more.")
+        person = invitations.account_for(email=invitation.email, full_name=full_name or invitation.full_name)
+        if selectors.already_registered(cohort, [person]):
+            raise LifecycleError(
+                "You already have a registration in this cohort, so you cannot take a second place on this team. "
+                "Decline this invitation, or cancel your other registration first."
+            )
+        organization = invitation.team.organization
+        affiliate(person, organization, title=invitation.title, leader=True,
+                  executive_director=invitation.is_executive_director)
+        role = Enrollment.Role.EXECUTIVE_DIRECTOR if invitation.is_executive_director else Enrollment.Role.PARTICIPANT
+        enrollment = _new_enrollment(cohort, person=person, organization=organization, role=role, team=invitation.team)
+        reason = f"confirmed their place on {lead.person.display_name}'s team"
+        by = by if by is not None and getattr(by, "is_authenticated", False) else person
+        if lead.status == Status.WAITLISTED:
+            _move(enrollment, Status.WAITLISTED, by=by, now=now, reason=reason + "; the team is on the waitlist")
+            enrollment.waitlisted_at = lead.waitlisted_at or now  # the team's place in line, not this moment
+            enrollment.save(update_fields=["waitlisted_at"])
+            _notify_registered(enrollment)
+        elif lead.status == Status.OFFERED:
+            enrollment.offer_expires_at = lead.offer_expires_at
+            _move(enrollment, Status.OFFERED, by=by, now=now, reason=reason + "; the team is offered seats")
+            _notify(enrollment, "seat_offered", key=f"offered:{lead.offer_expires_at.isoformat()}")
+        else:
+            _take_seat(enrollment, by=by, now=now, reason=reason)
+            _notify_registered(enrollment)
+        invitation.status, invitation.answered_at, invitation.enrollment = (
+            TeamInvitation.Status.CONFIRMED, now, enrollment)
+        invitation.save(update_fields=["status", "answered_at", "enrollment"])
+        _answered(invitation, "confirmed")
+    return enrollment
+
+
+def decline_team_invitation(*, invitation: TeamInvitation, now: datetime | None = None) -> TeamInvitation:
+    """A named member declines: nothing is enrolled, and the seat held for them is refilled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cohort, invitation, lead = _locked_invitation(invitation.pk)
+        _still_open(invitation)
+        held = lead.status in Enrollment.SEAT_HOLDING
+        invitation.status, invitation.answered_at = TeamInvitation.Status.DECLINED, now
+        invitation.save(update_fields=["status", "answered_at"])
+        _record(lead, lead.status, by=None, now=now,
+                reason=f"{invitation.full_name} declined to join the team"
+                + ("; the seat held for them was freed" if held else ""))
+        _answered(invitation, "declined")
+        if held:
+            refill(cohort, now=now)
+    return invitation
+
+
+def resend_team_invitation(*, invitation: TeamInvitation, by, now: datetime | None = None) -> TeamInvitation:
+    """The lead sends a pending member their link again (a fresh link, the old one still works)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = TeamInvitation.objects.select_for_update().select_related(
+            "cohort__program", "cohort__organizer", "team__organization", "lead_enrollment__person").get(pk=invitation.pk)
+        if invitation.status != TeamInvitation.Status.PENDING:
+            raise LifecycleError(f"{invitation.full_name} has already answered.")
+        if invitation.sent_at > now - RESEND_AFTER:
+            raise LifecycleError(f"The invitation to {invitation.full_name} went out a few minutes ago; "
+                                 "give it a little time to arrive.")
+        invitation.sent_at = now
+        invitation.save(update_fields=["sent_at"])
+        _send_invitation(invitation)
+    return invitation
+
+
+def _withdraw_invitations(enrollment: Enrollment, now: datetime) -> None:
+    """A lead's registration ended: the members who had not answered have no team place to confirm."""
+    TeamInvitation.objects.filter(lead_enrollment=enrollment, status=TeamInvitation.Status.PENDING).update(
+        status=TeamInvitation.Status.WITHDRAWN, answered_at=now
+    )
+
+
+def due_team_invitations(*, now: datetime | None = None, after: timedelta):
+    """(id, organizer_id) of invitations pending for longer than `after` and not reported
+    yet; call with scopes disabled (team_invitation_due_idx)."""
+    now = now or timezone.now()
+    return TeamInvitation.objects.filter(
+        status=TeamInvitation.Status.PENDING, invited_at__lte=now - after, reported_at__isnull=True
+    ).values_list("id", "organizer_id")
+
+
+def report_unconfirmed(*, invitation_ids: Sequence[int], now: datetime | None = None) -> int:
+    """Tell each lead (one email per lead) and the organizer's staff which members have not
+    confirmed yet; each invitation is reported once (reported_at, and the dedupe keys)."""
+    from notifications.alerts import alert_staff
+
+    now = now or timezone.now()
+    reported = 0
+    with transaction.atomic():
+        waiting = list(
+            TeamInvitation.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(invitation_ids), status=TeamInvitation.Status.PENDING, reported_at__isnull=True)
+            .select_related("cohort__program", "cohort__organizer", "lead_enrollment__person", "team")
+            .order_by("lead_enrollment_id", "id")
+        )
+        by_lead: dict[int, list[TeamInvitation]] = {}
+        for invitation in waiting:
+            by_lead.setdefault(invitation.lead_enrollment_id, []).append(invitation)
+        for group in by_lead.values():
+            first = group[0]
+            lead, cohort = first.lead_enrollment, first.cohort
+            ids = ",".join(str(i.pk) for i in group)
+            names = ", ".join(i.full_name for i in group)
+            days = (now - min(i.invited_at for i in group)).days
+            notify(
+                organizer=cohort.organizer, template="cohorts/team_members_unconfirmed",
+                dedupe_key=f"cohorts:team-unconfirmed:lead={lead.pk}:invitations={ids}", recipient=lead.person,
+                context={
+                    "person_name": lead.person.display_name, "names": names, "days": days,
+                    "cohort_title": str(cohort),
+                    "enrollment_url": absolute_url(reverse("me:enrollment", kwargs={"enrollment_id": lead.pk})),
+                },
+            )
+            alert_staff(
+                organizer=cohort.organizer, kind="unconfirmed_team", key=f"team-invitations={ids}",
+                summary=f"{lead.person.display_name}'s team ({first.team}) for {cohort}: {names}",
+                url=absolute_url(reverse("admin:cohorts_teaminvitation_changelist")
+                                 + f"?status__exact=pending&cohort__id__exact={cohort.pk}"),
+            )
+            TeamInvitation.objects.filter(pk__in=[i.pk for i in group]).update(reported_at=now)
+            reported += len(group)
+    return reported
 
 
 def enroll_by_staff(
@@ -787,10 +1022,18 @@ def offer_free_seats(cohort: Cohort, *, now: datetime) -> list[Enrollment]:
         else:
             by_team[enrollment.team_id] = [enrollment]
             units.append(by_team[enrollment.team_id])
+    # Members a waitlisted lead named who have not answered yet move with their team: the
+    # team needs their seats too (they are held for them once the lead is offered).
+    pending = dict(
+        TeamInvitation.objects.filter(cohort=cohort, status=TeamInvitation.Status.PENDING,
+                                      lead_enrollment__status=Status.WAITLISTED)
+        .order_by().values("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
+    )
     _race_window(True)  # sleeps only in the control test, with locking switched off
     expires = now + timedelta(hours=cohort.offer_hours)
     for unit in units:
-        if free is not None and len(unit) > free:
+        needed = len(unit) + pending.get(unit[0].team_id, 0)
+        if free is not None and needed > free:
             break
         for enrollment in unit:
             enrollment.offer_expires_at = expires
@@ -798,7 +1041,7 @@ def offer_free_seats(cohort: Cohort, *, now: datetime) -> list[Enrollment]:
             _notify(enrollment, "seat_offered", key=f"offered:{expires.isoformat()}")
             offered.append(enrollment)
         if free is not None:
-            free -= len(unit)
+            free -= needed
     return offered
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("enrollments/<int:enrollment_id>/cancel/", views.cancel, name="cancel"),
     path("enrollments/<int:enrollment_id>/offer/", views.offer, name="offer"),
     path("enrollments/<int:enrollment_id>/modules/", views.module_delegates, name="delegates"),
+    path("enrollments/<int:enrollment_id>/team/<int:invitation_id>/resend/", views.resend_invitation,
+         name="resend_invitation"),
 ]

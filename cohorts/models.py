@@ -350,6 +350,57 @@ class Enrollment(models.Model):
         return f"{self.person} in {self.cohort} ({self.get_status_display()})"
 
 
+class TeamInvitation(models.Model):
+    """A member a lead named when registering an open cohort's team, until they answer.
+
+    The lead names people by name and email whether or not they have an account; nothing
+    is enrolled (and no account created) until the member confirms through their signed
+    link (`cohorts.lifecycle.confirm_team_invitation`). While pending, the invitation
+    holds a seat for the team whenever the lead's registration holds one, so the
+    waitlist never splits a team; when the team is waitlisted it waits with it and the
+    team moves up as one. Declining frees the held seat (refilled from the waitlist); a
+    lead's cancelled registration withdraws the invitations still pending.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for them to confirm"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn (the team's registration ended)"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="team_invitations")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    lead_enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="team_invitations",
+                                        help_text="The registration of the lead who named them.")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    title = models.CharField(max_length=200, blank=True)
+    is_executive_director = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    invited_at = models.DateTimeField()
+    sent_at = models.DateTimeField(help_text="When the link was last emailed.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lead and staff were told this member has not confirmed."
+    )
+    enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   help_text="The member's registration, once they confirmed.")
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["team", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "email"], condition=Q(status__in=["pending", "confirmed"]),
+                                    name="one_open_team_invitation_per_email"),
+        ]
+        indexes = [models.Index(fields=["status", "invited_at"], name="team_invitation_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}> for {self.team} ({self.get_status_display()})"
+
+
 class EnrollmentEvent(models.Model):
     """One change of an enrollment's status: who, when, from, to, why (written by cohorts/lifecycle.py)."""
 

@@ -5,21 +5,43 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from core.prepared import PreparedQuery
 from core.timefmt import format_when
 
-from .models import Cohort, Enrollment, Facilitator, Module, Organization, PlanningPartner, Program
+from .models import Cohort, Enrollment, Facilitator, Module, Organization, PlanningPartner, Program, TeamInvitation
 
 WHEN_CHOICES = {"upcoming": "Upcoming", "open": "Open for registration"}
 
 
+def held_invitations() -> QuerySet[TeamInvitation]:
+    """Team members who have not answered yet, whose seat is held: their lead holds one."""
+    return TeamInvitation.objects.filter(
+        status=TeamInvitation.Status.PENDING, lead_enrollment__status__in=Enrollment.SEAT_HOLDING
+    )
+
+
+def _held_for_invited():
+    held = (
+        held_invitations().filter(cohort=OuterRef("pk")).order_by().values("cohort")
+        .annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(held), 0)
+
+
+def seats_taken_count():
+    """A Cohort annotation: the seats its enrollments hold plus those held for team members
+    who have not answered yet (the one count of seats taken; seats_taken() for one cohort)."""
+    return Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)) + _held_for_invited()
+
+
 def _seat_counts() -> dict:
     return {
-        "seats_taken": Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
+        "seats_taken": seats_taken_count(),
         "waitlisted": Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
     }
 
@@ -344,7 +366,9 @@ def organization_limit_problem(cohort: Cohort, organization: Organization | None
         Enrollment.objects.filter(cohort=cohort, organization=organization)
         .exclude(status=Enrollment.Status.CANCELLED)
         .count()
-    )
+    ) + TeamInvitation.objects.filter(
+        cohort=cohort, team__organization=organization, status=TeamInvitation.Status.PENDING
+    ).count()
     if taken + adding <= limit:
         return None
     people = "participant" if limit == 1 else "participants"
@@ -363,8 +387,12 @@ def staff_enrollment_problem(*, cohort: Cohort, person, organization: Organizati
 
 
 def seats_taken(cohort: Cohort) -> int:
-    """Seats held now: confirmed, completed, offered, or held while payment is due."""
-    return Enrollment.objects.filter(cohort=cohort, status__in=Enrollment.SEAT_HOLDING).count()
+    """Seats held now: confirmed, completed, offered, or held while payment is due, and
+    the seats held for team members who have not answered yet (models.TeamInvitation)."""
+    return (
+        Enrollment.objects.filter(cohort=cohort, status__in=Enrollment.SEAT_HOLDING).count()
+        + held_invitations().filter(cohort=cohort).count()
+    )
 
 
 def free_seats(cohort: Cohort) -> int | None:
@@ -386,3 +414,24 @@ def history_of(enrollment: Enrollment) -> list:
     from .models import EnrollmentEvent
 
     return list(EnrollmentEvent.objects.filter(enrollment=enrollment).select_related("actor").order_by("at", "id"))
+
+
+# ---------------------------------------------------------------- team invitations (open cohorts)
+
+
+def team_invitations_of(enrollment: Enrollment) -> list[TeamInvitation]:
+    """The members a lead named, in the order named (the lead's registration page)."""
+    return list(TeamInvitation.objects.filter(lead_enrollment=enrollment).order_by("id"))
+
+
+def team_invitation(pk: int) -> TeamInvitation | None:
+    return (
+        TeamInvitation.objects.filter(pk=pk)
+        .select_related("cohort__program", "cohort__organizer", "team__organization", "lead_enrollment__person")
+        .first()
+    )
+
+
+def unconfirmed_team_invitations():
+    """Pending invitations whose team still holds or waits for a place (the admin home's line)."""
+    return TeamInvitation.objects.filter(status=TeamInvitation.Status.PENDING)

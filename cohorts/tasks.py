@@ -35,3 +35,29 @@ def lapse_payment_holds() -> int:
         with scope(organizer=organizer_id):
             lapsed += lifecycle.lapse_payment_hold(enrollment_id=enrollment_id)
     return lapsed
+
+
+@shared_task
+def report_unconfirmed_team_members() -> int:
+    """Members a lead named who have not confirmed after PRAXIS_TEAM_CONFIRMATION_DAYS (default 7)
+    are reported to the lead and to the organizer's staff, once each; run daily by beat.
+
+    Due invitations are read across organizers (status, date, not reported yet); each
+    organizer's are reported in its own scope, and marked reported in the transaction
+    that queues the messages, so a second run (or a redelivered task) sends nothing.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    after = timedelta(days=getattr(settings, "PRAXIS_TEAM_CONFIRMATION_DAYS", 7))
+    with scopes_disabled():
+        due = list(lifecycle.due_team_invitations(after=after))
+    by_organizer: dict[int, list[int]] = {}
+    for invitation_id, organizer_id in due:
+        by_organizer.setdefault(organizer_id, []).append(invitation_id)
+    reported = 0
+    for organizer_id, ids in by_organizer.items():
+        with scope(organizer=organizer_id):
+            reported += lifecycle.report_unconfirmed(invitation_ids=ids)
+    return reported

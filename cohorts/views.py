@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_scopes import scope
 
+from accounts import invitations
 from accounts.services import set_name
 from billing.display import attach_prices
 from core.page_cache import cache_anonymous_page
@@ -16,7 +17,13 @@ from organizers.permissions import organizer_view
 from sessions_app.selectors.sessions import upcoming_public_sessions
 
 from . import display, lifecycle, selectors, services
-from .forms import CatalogFilterForm, ModuleDelegatesForm, RegistrationForm, TeamRegistrationForm
+from .forms import (
+    CatalogFilterForm,
+    ModuleDelegatesForm,
+    RegistrationForm,
+    TeamInvitationAnswerForm,
+    TeamRegistrationForm,
+)
 from .models import Cohort, Enrollment
 
 CATALOG_PAGE_SIZE = 25
@@ -110,8 +117,57 @@ def register_team(request, organizer_slug: str, program_slug: str, cohort_slug: 
         except lifecycle.LifecycleError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            if result.invitations:
+                names = ", ".join(i.full_name for i in result.invitations)
+                messages.info(request, f"We emailed {names} a link to confirm their place on the team; "
+                                       "their seats are held for the team until they answer.")
             return _registered(request, result.enrollments[0])
     return _registration_page(request, cohort, form, "cohorts/register_team.html")
+
+
+@organizer_view(login=False)
+@require_http_methods(["GET", "POST"])
+def team_invitation(request, organizer_slug: str, token: str):
+    """A named team member's signed link: what they are asked to join, and their answer.
+
+    The link is the credential (it reached their mailbox); confirming creates their
+    account on the way if the address has none, then the held seat becomes theirs.
+    """
+    try:
+        invitation = lifecycle.invitation_from_token(token, request.organizer)
+    except invitations.InvalidInvitation as exc:
+        return render(request, "cohorts/team_invitation_invalid.html", {"message": exc.message}, status=404)
+    form = TeamInvitationAnswerForm(request.POST if request.method == "POST" else None,
+                                    initial={"full_name": invitation.full_name})
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decline":
+                lifecycle.decline_team_invitation(invitation=invitation)
+                messages.info(request, "You declined. Nothing was registered in your name, and we told "
+                                       f"{invitation.lead_enrollment.person.display_name}.")
+                return redirect(request.path)
+            if action == "confirm" and form.is_valid():
+                enrollment = lifecycle.confirm_team_invitation(
+                    invitation=invitation, full_name=form.cleaned_data["full_name"])
+                messages.success(request, f"You are on the team for {enrollment.cohort}: "
+                                          f"{enrollment.get_status_display().lower()}. A confirmation is on its way "
+                                          "by email.")
+                if request.user.is_authenticated and request.user.pk == enrollment.person_id:
+                    return redirect("me:enrollment", enrollment_id=enrollment.pk)
+                return redirect(request.path)
+            if action not in ("confirm", "decline"):
+                error = "Choose whether to join the team or decline."
+        except lifecycle.LifecycleError as exc:
+            error = exc.message
+        invitation = lifecycle.invitation_from_token(token, request.organizer)
+    signed_in_as_other = (request.user.is_authenticated
+                          and request.user.email.lower() != invitation.email.lower())
+    return render(request, "cohorts/team_invitation.html", {
+        "invitation": invitation, "cohort": invitation.cohort, "lead": invitation.lead_enrollment.person,
+        "form": form, "error": error, "signed_in_as_other": signed_in_as_other,
+    }, status=400 if error or form.errors else 200)
 
 
 def _registration_page(request, cohort, form, template):
@@ -158,7 +214,28 @@ def enrollment_detail(request, enrollment_id: int):
     enrollment = _own_enrollment(request, enrollment_id)
     with scope(organizer=enrollment.organizer_id):
         history = selectors.history_of(enrollment)
-    return render(request, "cohorts/enrollment_detail.html", {"enrollment": enrollment, "history": history})
+        team_invitations = selectors.team_invitations_of(enrollment)
+    return render(request, "cohorts/enrollment_detail.html", {
+        "enrollment": enrollment, "history": history, "team_invitations": team_invitations,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def resend_invitation(request, enrollment_id: int, invitation_id: int):
+    """The lead sends a member who has not answered their link again."""
+    enrollment = _own_enrollment(request, enrollment_id)
+    with scope(organizer=enrollment.organizer_id):
+        invitation = next((i for i in selectors.team_invitations_of(enrollment) if i.pk == invitation_id), None)
+        if invitation is None:
+            raise Http404("No such team member.")
+        try:
+            lifecycle.resend_team_invitation(invitation=invitation, by=request.user)
+        except lifecycle.LifecycleError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"We sent {invitation.full_name} their link again.")
+    return redirect("me:enrollment", enrollment_id=enrollment.pk)
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import seats_taken_count
 from library.models import Resource
 from sessions_app.models import AssistanceRequest, Attendance, CheckInRound, CohortSessionSettings, Session
 from sessions_app.selectors.attendance import COUNTED_KINDS
@@ -139,7 +140,7 @@ def dashboard_numbers(organizer, *, now: dt.datetime | None = None) -> Dashboard
 
     cohorts = list(
         scope.select_related("program").annotate(
-            seats_taken=Count("enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_HOLDING)),
+            seats_taken=seats_taken_count(),
             waitlisted=_status_count(Enrollment.Status.WAITLISTED),
             offered=_status_count(Enrollment.Status.OFFERED),
             awaiting=_status_count(Enrollment.Status.AWAITING_PAYMENT),

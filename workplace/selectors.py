@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from applications.models import Application, ApplicationCall, TeamMember
 from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import unconfirmed_team_invitations
 from library.models import Resource
 from sessions_app.models import AssistanceRequest, Session
 
@@ -69,6 +70,8 @@ def needs_attention(*, organizer_ids: list[int] | None, now: dt.datetime | None 
          "/admin/library/resource/?status__exact=proposed"),
         ("Team applications waiting for members to confirm", applications_with_unconfirmed_team_members(),
          "/admin/applications/application/?team=waiting"),
+        ("Open-cohort team members who have not confirmed", unconfirmed_team_invitations(),
+         "/admin/cohorts/teaminvitation/?status__exact=pending"),
         ("Cohorts starting within 30 days without sessions", cohorts_starting_soon_without_sessions(today=today),
          "/admin/cohorts/cohort/?starts_soon=no_sessions"),
         ("Calls kept closed by their checklist",

@@ -251,6 +251,12 @@ LIBRARY_MAX_UPLOAD_BYTES = env.int("LIBRARY_MAX_UPLOAD_MB", default=20) * 1024 *
 CELERY_BEAT_SCHEDULE["cohorts-expire-offers"] = {"task": "cohorts.tasks.expire_offers", "schedule": 300.0}
 # Seats held for a payment are released (and refilled) after their payment deadline.
 CELERY_BEAT_SCHEDULE["cohorts-lapse-payment-holds"] = {"task": "cohorts.tasks.lapse_payment_holds", "schedule": 300.0}
+# Open-cohort team members who have not confirmed after this many days are reported to
+# their lead and to staff, once (cohorts.tasks.report_unconfirmed_team_members, daily).
+PRAXIS_TEAM_CONFIRMATION_DAYS = env.int("PRAXIS_TEAM_CONFIRMATION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["cohorts-report-unconfirmed-team-members"] = {
+    "task": "cohorts.tasks.report_unconfirmed_team_members", "schedule": crontab(hour=12, minute=30),
+}
 # Absolute links in emails (offers, confirmations) start with this.
 PRAXIS_BASE_URL = env("PRAXIS_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -239,7 +239,10 @@ def test_a_team_cohort_priced_per_team_is_invoiced_once_for_the_team(organizer, 
     lead, colleague = UserFactory(), UserFactory()
     with scope(organizer=organizer.id):
         team = lifecycle.register_team(cohort=cohort, lead=lead, organization_name="Arizona Early Childhood",
-                                       members=[lifecycle.TeamMemberInvite(email=colleague.email)])
+                                       members=[lifecycle.TeamMemberInvite(email=colleague.email, name="Col League"),
+                                                lifecycle.TeamMemberInvite(email="late@az.example", name="Lat E")])
+        # The colleague's seat is theirs once they confirm (cohorts.lifecycle.confirm_team_invitation).
+        team.enrollments.append(lifecycle.confirm_team_invitation(invitation=team.invitations[0]))
     assert {e.status for e in team.enrollments} == {Status.AWAITING_PAYMENT}
     lead_enrollment = next(e for e in team.enrollments if e.person == lead)
     client = client_for(lead)
@@ -255,6 +258,10 @@ def test_a_team_cohort_priced_per_team_is_invoiced_once_for_the_team(organizer, 
     response = client_for(colleague).get(reverse("billing:checkout", kwargs={
         "organizer_slug": organizer.slug, "enrollment_id": other.pk}), follow=True)
     assert "Your registration is billed to Arizona Early Childhood" in response.content.decode()
+    # A member who confirms after the team was billed is covered by the team's order.
+    with scope(organizer=organizer.id):
+        late = lifecycle.confirm_team_invitation(invitation=team.invitations[1])
+    assert late.status == Status.CONFIRMED
 
 
 def test_a_lapsed_hold_cancels_its_order_and_credits_the_invoice_and_a_late_payment_is_an_overpayment(

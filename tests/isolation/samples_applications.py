@@ -1,6 +1,6 @@
-from django.core import signing
 from django_scopes import scopes_disabled
 
+from accounts.invitations import invitation_token
 from applications.models import AccommodationRequest, SelectionRun, TeamMember
 from applications.services import TEAM_SALT
 
@@ -63,7 +63,7 @@ def team_member(organizer):
     with scopes_disabled():
         member = TeamMember.objects.create(organizer=organizer, application=application, full_name="Eve",
                                            email="eve@example.org")
-    return {"token": signing.dumps({"m": member.pk, "o": organizer.pk}, salt=TEAM_SALT)}
+    return {"token": invitation_token(salt=TEAM_SALT, pk=member.pk, organizer_id=organizer.pk)}
 
 
 

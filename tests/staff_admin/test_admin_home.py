@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from applications.models import ApplicationCall, TeamMember
+from cohorts import lifecycle
 from cohorts.models import Cohort, Enrollment
 from library.models import Resource
 from sessions_app.models import AssistanceRequest
@@ -38,6 +39,15 @@ def _world(organizer, *, size: int):
         ResourceFactory(organizer=organizer, status=Resource.Status.PROPOSED)
         CohortFactory(program__organizer=organizer, title=f"Soon {n}", starts_on=timezone.localdate() + dt.timedelta(days=7))
         CallFactory(cohort__program__organizer=organizer, open_for_applications=False)
+    # An open team cohort whose lead named `size` members, none of whom has answered, and one who declined.
+    team_cohort = CohortFactory(program__organizer=organizer, is_team_cohort=True, capacity=20)
+    with scope(organizer=organizer.pk):
+        registration = lifecycle.register_team(
+            cohort=team_cohort, lead=UserFactory(), organization_name="Waiting Team",
+            members=[lifecycle.TeamMemberInvite(email=f"invited{n}@example.org", name=f"Invited {n}")
+                     for n in range(size + 1)],
+        )
+        lifecycle.decline_team_invitation(invitation=registration.invitations[-1])
     # Not needing attention: fully reviewed, offer far away, answered request, published resource.
     done = ApplicationFactory(call=call)
     review(done, UserFactory(), 70)
@@ -68,6 +78,7 @@ def test_counts_are_this_organizers_only(organizer, other_organizer, staff_user,
         "Technical-assistance requests nobody has picked up": 2,
         "Resource proposals waiting for review": 2,
         "Team applications waiting for members to confirm": 2,
+        "Open-cohort team members who have not confirmed": 2,
         "Cohorts starting within 30 days without sessions": 2,
         "Calls kept closed by their checklist": 2,
     }
@@ -79,7 +90,7 @@ def test_each_line_links_to_a_list_of_exactly_those_rows(organizer, other_organi
     client = client_for(staff_user)
     html = client.get("/admin/").content.decode()
     links = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>\s*<td class="count">(\d+)</td>', html)
-    assert len(links) == 7
+    assert len(links) == 8
     for url, label, count in links:
         listing = client.get(url.replace("&amp;", "&")).content.decode()
         shown = re.search(r"(\d+) results? \(", listing) or re.search(r"(\d+) \w+s?\s*</span>", listing)
