@@ -599,8 +599,8 @@ def decline_team_invitation(*, invitation: TeamInvitation, now: datetime | None 
                 reason=f"{invitation.full_name} declined to join the team"
                 + ("; the seat held for them was freed" if held else ""))
         _answered(invitation, "declined")
-        if held:
-            refill(cohort, now=now)
+        # Refilled even when the team was waiting: a smaller team may fit the seats free now.
+        refill(cohort, now=now)
     return invitation
 
 

@@ -365,3 +365,18 @@ def test_a_cancelled_lead_withdraws_pending_members_and_frees_their_seats(organi
     page = client_for(None).post(link, {"action": "confirm", "full_name": "Ana Iowa"})
     assert page.status_code == 400 and "registration has ended" in page.content.decode()
     assert not get_user_model().objects.filter(email="a@iowa.example").exists()
+
+
+def test_a_waitlisted_team_that_shrinks_to_fit_is_offered_the_free_seats(organizer):
+    cohort = team_cohort(organizer, capacity=5)
+    with scope(organizer=organizer.pk):
+        lifecycle.register_team(
+            cohort=fresh(cohort), lead=UserFactory(), organization_name="Iowa",
+            members=[lifecycle.TeamMemberInvite(email=f"{n}@iowa.example", name=f"Iowa {n}") for n in range(2)])
+        waiting = lifecycle.register_team(
+            cohort=fresh(cohort), lead=UserFactory(email="lead@ohio.example"), organization_name="Ohio",
+            members=[lifecycle.TeamMemberInvite(email=f"{n}@ohio.example", name=f"Ohio {n}") for n in range(2)])
+        assert statuses(cohort)["lead@ohio.example"] == Status.WAITLISTED  # 3 of 5 taken: a team of 3 does not fit
+        lifecycle.decline_team_invitation(invitation=waiting.invitations[0])
+    assert statuses(cohort)["lead@ohio.example"] == Status.OFFERED  # now a team of 2, and 2 seats are free
+    assert taken(cohort) == 5
