@@ -48,7 +48,7 @@ def price_notes(cohorts, *, on: dt.date) -> dict[int, PriceNote]:
             early_until=price.early_bird_until if early else None,
             partner_price=_amount(partner, currency) if partner is not None else "",
             partner_percent=percent(price.partner_discount_percent),
-            tax_rate=percent(price.tax_rate),
+            tax_rate=percent(price.tax_rate) if price.tax_rate else "",  # no "plus 0% tax"
             scholarships=price.offers_scholarships,
             scholarship_info=price.scholarship_info,
             refund=refund,

@@ -136,7 +136,9 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
         seats_left = selectors.seats_left(cohort)
         problem = services.registration_problem(cohort, now=now)
         row = {"cohort": cohort, "dates": dates(cohort), "seats_left": seats_left, "can_register": problem is None,
-               "registration_problem": problem, "join_url": "", "join_label": "", "apply_url": ""}
+               "registration_problem": problem, "join_url": "", "join_label": "", "apply_url": "",
+               # A run that is over shows its dates, not seats, prices and deadlines nobody can use.
+               "ended": bool(cohort.ends_on and cohort.ends_on < timezone.localtime(now, cohort.time_zone).date())}
         if problem is None:
             row["join_url"] = (team_url if cohort.is_team_cohort else register_url)(cohort.slug)
             row["join_label"] = ("Register your team" if cohort.is_team_cohort

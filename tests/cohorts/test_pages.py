@@ -202,3 +202,37 @@ def test_an_unknown_filter_says_so_and_shows_every_program(organizer, client_for
     page = client_for(None).get(catalog_url(organizer, kind="nonsense")).content.decode()
     assert "Open series" in page
     assert "not one of the choices" in page
+
+
+def test_a_run_that_is_over_shows_its_dates_not_seats_prices_or_deadlines(organizer, client_for):
+    from tests.billing.helpers import priced_cohort
+
+    today = timezone.localdate()
+    past = priced_cohort(organizer, amount="400.00", tax="0")
+    with scopes_disabled():
+        Cohort.objects.filter(pk=past.pk).update(
+            title="Inaugural series", starts_on=today - dt.timedelta(days=90), ends_on=today - dt.timedelta(days=60),
+            registration_closes_at=timezone.now() - dt.timedelta(days=95),
+        )
+        program = past.program
+    coming = CohortFactory(program=program, title="Next series", capacity=30,
+                           starts_on=today + dt.timedelta(days=40), ends_on=today + dt.timedelta(days=100))
+    page = client_for(None).get(program_url(program)).content.decode()
+    over = page[page.index("Inaugural series"):page.index("Next series")]
+    ended_on = (today - dt.timedelta(days=60)).strftime("%-d %b %Y")
+    assert f"ended on {ended_on}." in over
+    for stale in ["left", "Full refund", "Registration closed", "How to join", "USD 400"]:
+        assert stale not in over, stale
+    upcoming = page[page.index("Next series"):]
+    assert "30 of 30 left" in upcoming and "How to join" in upcoming
+    assert coming.slug in upcoming
+
+
+def test_a_price_without_tax_does_not_mention_tax(organizer, client_for):
+    from tests.billing.helpers import priced_cohort
+
+    cohort = priced_cohort(organizer, amount="400.00", tax="0")
+    page = client_for(None).get(program_url(cohort.program)).content.decode()
+    assert "400.00" in page and "% tax" not in page
+    taxed = priced_cohort(organizer, amount="400.00", tax="21")
+    assert "plus 21% tax" in client_for(None).get(program_url(taxed.program)).content.decode()
