@@ -29,6 +29,9 @@ def test_sign_up_needs_email_verification_before_login(client, django_user_model
     # Named, signed by the site, with no bare host in the greeting or subject.
     assert mail.outbox[0].body.startswith("Hello María López,") and "— Praxis" in mail.outbox[0].body
     assert mail.outbox[0].subject.startswith("[Praxis] ") and "testserver" not in mail.outbox[0].subject
+    # Says what it is about in plain words (not "user María López has given your email address").
+    assert "create an account on Praxis" in mail.outbox[0].body and "has given your email" not in mail.outbox[0].body
+    assert "If it was not you, ignore this message" in mail.outbox[0].body
     person = django_user_model.objects.get(email="leader@example.org")
     assert (person.full_name, person.pronouns, person.display_name) == ("María López", "she/her", "María López")
 
