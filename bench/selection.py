@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import sys
 import time
@@ -88,7 +89,7 @@ def main() -> None:
           f"tolerance {args.tolerance:g}; budget {args.budget:g} s")
     header = (f"{'pool':>14} {'types':>6} {'best s':>7} {'leximin s':>10} {'method':>8} "
               f"{'status':>10} {'rounds':>7} {'LPs':>5} {'panels':>7} {'gap':>9} "
-              f"{'min p':>9} {'k/n':>9}")
+              f"{'min p':>9} {'k/n':>9}  (load average after the row, {os.cpu_count()} CPUs)")
     print(header)
     print("-" * len(header))
     for size in args.sizes.split(","):
@@ -109,7 +110,8 @@ def main() -> None:
                                                                               lex.method)
         print(f"{size:>14} {lex.n_types:6d} {t_best:7.2f} {t_lex:10.2f} {method:>8} "
               f"{lex.status:>10} {lex.rounds:7d} {lex.lp_solves:5d} {len(lex.panels):7d} "
-              f"{lex.gap:9.2e} {lex.min_probability:9.6f} {lex.k_over_n:9.6f}", flush=True)
+              f"{lex.gap:9.2e} {lex.min_probability:9.6f} {lex.k_over_n:9.6f}  load {os.getloadavg()[0]:.1f}",
+              flush=True)
 
 
 if __name__ == "__main__":
