@@ -882,10 +882,15 @@ def cancel(*, enrollment: Enrollment, by=None, reason: str = "", now: datetime |
         if enrollment.status not in Enrollment.CANCELLABLE:
             raise LifecycleError("This registration cannot be cancelled any more.")
         held_seat = enrollment.status in Enrollment.SEAT_HOLDING
+        was_waiting = enrollment.status == Status.WAITLISTED
         _move(enrollment, Status.CANCELLED, by=by, now=now, reason=reason or "cancelled")
         _notify(enrollment, "cancelled", key=f"cancelled:{now.isoformat()}")
         if held_seat:
             refill(cohort, now=now)
+        elif was_waiting and cohort.enrollment_mode not in _vacancy_handlers:
+            # A team at the head of the line may be what kept the people behind it waiting
+            # for seats that are free: with it gone, the line moves.
+            offer_free_seats(cohort, now=now)
     return enrollment
 
 

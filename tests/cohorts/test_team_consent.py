@@ -380,3 +380,30 @@ def test_a_waitlisted_team_that_shrinks_to_fit_is_offered_the_free_seats(organiz
         lifecycle.decline_team_invitation(invitation=waiting.invitations[0])
     assert statuses(cohort)["lead@ohio.example"] == Status.OFFERED  # now a team of 2, and 2 seats are free
     assert taken(cohort) == 5
+
+
+def test_a_waitlisted_team_that_cancels_lets_the_people_behind_it_have_the_free_seats(organizer, client_for):
+    cohort = team_cohort(organizer, capacity=6)
+
+    def team(state: str, size: int):
+        lead = UserFactory(email=f"lead@{state}.example")
+        return lead, lifecycle.register_team(
+            cohort=fresh(cohort), lead=lead, organization_name=state.title(),
+            members=[lifecycle.TeamMemberInvite(email=f"{n}@{state}.example", name=f"{state} {n}")
+                     for n in range(size - 1)])
+
+    with scope(organizer=organizer.pk):
+        team("iowa", 2), team("maine", 2)
+        kansas_lead, kansas = team("kansas", 2)
+        ohio_lead, ohio = team("ohio", 3)
+        team("utah", 2)
+    assert taken(cohort) == 6
+    assert statuses(cohort)["lead@ohio.example"] == statuses(cohort)["lead@utah.example"] == Status.WAITLISTED
+    # Kansas leaves: two seats free, Ohio's three still don't fit, and Utah waits behind Ohio.
+    client_for(kansas_lead).post(reverse("me:cancel", kwargs={"enrollment_id": kansas.enrollments[0].pk}))
+    assert taken(cohort) == 4 and statuses(cohort)["lead@utah.example"] == Status.WAITLISTED
+    # Ohio gives up its place in line: Utah is next, and the two free seats are offered to it.
+    client_for(ohio_lead).post(reverse("me:cancel", kwargs={"enrollment_id": ohio.enrollments[0].pk}))
+    assert statuses(cohort)["lead@ohio.example"] == Status.CANCELLED
+    assert statuses(cohort)["lead@utah.example"] == Status.OFFERED
+    assert taken(cohort) == 6
