@@ -23,6 +23,7 @@ from .services import notify
 
 KINDS = {
     "assistance": "New technical-assistance request",
+    "assistance_reply": "A reply on a technical-assistance request",
     "proposal": "New resource proposal",
     "application": "New application",
     "unconfirmed_team": "Team members who have not confirmed",

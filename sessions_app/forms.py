@@ -121,6 +121,11 @@ class AssistanceAnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class AssistanceReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Whoever handles your request is told, and an answered or closed request opens again.")
+
+
 class AssistanceAssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Assign to")
 

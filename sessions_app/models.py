@@ -420,6 +420,26 @@ class AssistanceRequest(models.Model):
         return self.appointment_starts_at is not None
 
 
+class AssistanceReply(models.Model):
+    """One message in a request's thread after it was asked: an answer from whoever handles
+    it, or the requester's reply to one (which reopens an answered or closed request)."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "assistance replies"
+
+    def __str__(self) -> str:
+        return f"Reply on {self.request_id}"
+
+
 # --- Calendar feeds ----------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from notifications.services import notify
 from organizers.selectors import person_zone
 
 from .. import ics
-from ..models import AssistanceRequest, Session
+from ..models import AssistanceReply, AssistanceRequest, Session
 from . import SessionsError
 
 APPOINTMENT_MIN = dt.timedelta(minutes=10)
@@ -73,6 +73,9 @@ def answer_assistance(*, request_obj: AssistanceRequest, by, answer: str) -> Ass
     request_obj.answered_at = timezone.now()
     request_obj.assigned_to = request_obj.assigned_to or by
     request_obj.save(update_fields=["answer", "status", "answered_at", "assigned_to"])
+    # The thread keeps every answer; `answer` holds the latest (emails, older pages).
+    AssistanceReply.objects.create(organizer_id=request_obj.organizer_id, request=request_obj, author=by,
+                                   body=request_obj.answer)
     notify(
         organizer=request_obj.organizer, recipient=request_obj.requester, template="sessions/assistance_answered",
         dedupe_key=f"assistance-answered:request={request_obj.id}:{request_obj.answered_at:%Y%m%dT%H%M%S}",
@@ -81,6 +84,41 @@ def answer_assistance(*, request_obj: AssistanceRequest, by, answer: str) -> Ass
     )
     return request_obj
 
+
+
+def reply_to_assistance(*, request_obj: AssistanceRequest, by, body: str) -> AssistanceReply:
+    """The requester replies in the request's thread. An answered or closed request opens
+    again (assigned when someone has it); the helper is emailed, or staff alerted when
+    nobody has it yet."""
+    if not body.strip():
+        raise SessionsError("Write your reply before sending it.")
+    with transaction.atomic():
+        request_obj = (AssistanceRequest.objects.select_for_update(of=("self",))
+                       .select_related("organizer", "requester", "assigned_to", "cohort")
+                       .get(id=request_obj.id))
+        if request_obj.requester_id != by.id:
+            raise SessionsError("Only the person who asked can reply here.")
+        reply = AssistanceReply.objects.create(organizer_id=request_obj.organizer_id, request=request_obj, author=by,
+                                               body=body.strip())
+        reopened = request_obj.status in (AssistanceRequest.Status.ANSWERED, AssistanceRequest.Status.CLOSED)
+        if reopened:
+            request_obj.status = (AssistanceRequest.Status.ASSIGNED if request_obj.assigned_to_id
+                                  else AssistanceRequest.Status.OPEN)
+            request_obj.closed_at = None
+            request_obj.save(update_fields=["status", "closed_at"])
+        url = _assistance_url(request_obj)
+        helper = request_obj.assigned_to
+        if helper is not None and helper.pk != by.pk:
+            notify(
+                organizer=request_obj.organizer, recipient=helper, template="sessions/assistance_reply",
+                dedupe_key=f"assistance-reply:reply={reply.id}:user={helper.id}",
+                context={"person_name": helper.display_name, "topic": request_obj.topic, "reopened": reopened,
+                         "requester_name": by.display_name, "reply": reply.body, "url": url},
+            )
+        else:  # nobody has it yet: staff hear of it as they hear of new requests
+            alert_staff(organizer=request_obj.organizer, kind="assistance_reply", key=f"reply={reply.id}",
+                        summary=f"{by.display_name} ({request_obj.cohort}): {request_obj.topic}", url=url)
+    return reply
 
 
 @transaction.atomic

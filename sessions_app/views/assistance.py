@@ -15,7 +15,13 @@ from organizers.permissions import organizer_view
 from organizers.roles import Capability, Role
 
 from .. import ics
-from ..forms import AssistanceAnswerForm, AssistanceAppointmentForm, AssistanceAssignForm, AssistanceRequestForm
+from ..forms import (
+    AssistanceAnswerForm,
+    AssistanceAppointmentForm,
+    AssistanceAssignForm,
+    AssistanceReplyForm,
+    AssistanceRequestForm,
+)
 from ..models import AssistanceRequest
 from ..selectors.assistance import assistance_queue, can_handle_assistance
 from ..selectors.sessions import facilitated_cohort_ids, may_join_session
@@ -25,6 +31,7 @@ from ..services.assistance import (
     assign_assistance,
     cancel_appointment,
     close_assistance,
+    reply_to_assistance,
     request_assistance,
     schedule_appointment,
 )
@@ -109,12 +116,20 @@ def assistance_detail(request, organizer_slug: str, request_id: int):
     candidates = _assistance_candidates(request_obj) if handles else None
     answer_form = AssistanceAnswerForm()
     assign_form = AssistanceAssignForm(candidates=candidates) if handles else None
+    is_requester = request_obj.requester_id == request.user.id
+    reply_form = AssistanceReplyForm() if is_requester else None
     if request.method == "POST":
-        if not handles:
-            raise Http404
         action = request.POST.get("action")
+        if not handles and not (is_requester and action == "reply"):
+            raise Http404
         try:
-            if action == "assign":
+            if action == "reply" and is_requester:
+                reply_form = AssistanceReplyForm(request.POST)
+                if reply_form.is_valid():
+                    reply_to_assistance(request_obj=request_obj, by=request.user, body=reply_form.cleaned_data["body"])
+                    messages.success(request, "Your reply is sent.")
+                    return back(request, "assistance_detail", request_id=request_obj.id)
+            elif action == "assign":
                 assign_form = AssistanceAssignForm(request.POST, candidates=candidates)
                 if assign_form.is_valid():
                     assign_assistance(request_obj=request_obj, assignee=assign_form.cleaned_data["assignee"])
@@ -137,6 +152,7 @@ def assistance_detail(request, organizer_slug: str, request_id: int):
             messages.error(request, str(exc))
     return render(request, "sessions_app/assistance_detail.html", {
         "req": request_obj, "handles": handles, "answer_form": answer_form, "assign_form": assign_form,
+        "reply_form": reply_form, "replies": list(request_obj.replies.select_related("author")),
     }, status=400 if request.method == "POST" else 200)
 
 
