@@ -24,8 +24,15 @@ from .selectors import staff_organizer_ids
 def _zone(name) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(str(name)) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return None
+
+
+def _pk(value) -> int | None:
+    """A posted id as a number, or None: the form itself reports a bad id; the zone lookup
+    that runs before it must not fail on one (a 500 for "a\\x00b" in the cohort box)."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def zoned_column(field: str, *, zone_of, description: str | None = None):
@@ -67,8 +74,8 @@ class ZonedDateTimesAdmin:
         else:
             field = self.model._meta.get_field(self.zone_owner)
             owner = None
-            if data.get(self.zone_owner):
-                owner = field.related_model.objects.filter(pk=data.get(self.zone_owner)).first()
+            if _pk(data.get(self.zone_owner)) is not None:
+                owner = field.related_model.objects.filter(pk=_pk(data.get(self.zone_owner))).first()
             if owner is None and obj is not None:
                 owner = getattr(obj, self.zone_owner, None)
             if owner is not None and _zone(owner.time_zone):
@@ -82,8 +89,8 @@ class ZonedDateTimesAdmin:
     def _organizer_for(request, obj, data):
         if obj is not None and getattr(obj, "organizer_id", None):
             return Organizer.objects.filter(pk=obj.organizer_id).first()
-        if data.get("organizer"):
-            return Organizer.objects.filter(pk=data.get("organizer")).first()
+        if _pk(data.get("organizer")) is not None:
+            return Organizer.objects.filter(pk=_pk(data.get("organizer"))).first()
         ids = staff_organizer_ids(request.user)
         return Organizer.objects.filter(pk=ids[0]).first() if len(ids) == 1 else None
 
