@@ -243,7 +243,10 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if self.in_rank_order:
             ids = self._ranked_ids[bottom : bottom + self.per_page]
-            found = {r.pk: r for r in self.object_list.order_by().filter(pk__in=ids)}
+            # The ids come from the visible, searched read just made: fetched by id alone,
+            # without planning the audience rules and the search a second time.
+            with scopes_disabled():
+                found = {r.pk: r for r in self.object_list.model.objects.filter(pk__in=ids)}
             return self._get_page([found[pk] for pk in ids if pk in found], number, self)
         if self.capped and self._reads[1] and not getattr(self, "_narrowed", False):
             self._narrowed = True
