@@ -3,12 +3,10 @@
 from django.conf import settings
 from django.db import models
 
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import TenantModel
 
 
-class ApiToken(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class ApiToken(TenantModel):
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'CRM sync'.")
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
@@ -16,8 +14,6 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cohorts.models import Cohort, Organization
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import TenantModel
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
 
@@ -23,10 +22,9 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ApplicationCall(models.Model):
+class ApplicationCall(TenantModel):
     """A cohort's call for applications: deadline, form sections, review and selection rules."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="application_call")
     introduction = models.TextField(blank=True, help_text="Markdown, shown above the form.")
     opens_at = models.DateTimeField(null=True, blank=True)
@@ -79,8 +77,6 @@ class ApplicationCall(models.Model):
         "waitlist from which replacements are chosen.",
     )
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["cohort"]
 
@@ -131,7 +127,7 @@ class ApplicationCall(models.Model):
         return not (self.deadline and now > self.deadline)
 
 
-class Question(models.Model):
+class Question(TenantModel):
     class Kind(models.TextChoices):
         TEXT = "text", "Short text"
         LONG_TEXT = "long_text", "Long text"
@@ -141,7 +137,6 @@ class Question(models.Model):
         NUMBER = "number", "Number"
         DATE = "date", "Date"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=300)
@@ -149,8 +144,6 @@ class Question(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
     required = models.BooleanField(default=False)
     choices = models.TextField(blank=True, help_text="For choice questions: one option per line.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["call", "order", "id"]
@@ -163,10 +156,9 @@ class Question(models.Model):
         return lines(self.choices)
 
 
-class DemographicCategory(models.Model):
+class DemographicCategory(TenantModel):
     """A self-identification question of one call, e.g. race/ethnicity; quotas name its key."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="demographic_categories")
     key = models.SlugField(help_text='Used by quotas, e.g. "race".')
     label = models.CharField(max_length=200)
@@ -174,8 +166,6 @@ class DemographicCategory(models.Model):
     values = models.TextField(help_text="One value per line. 'Prefer not to say' is always offered.")
     multiple = models.BooleanField(default=True, help_text="A person may belong to several values.")
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["call", "order", "id"]
@@ -190,7 +180,7 @@ class DemographicCategory(models.Model):
         return [v for v in lines(self.values) if v != PREFER_NOT_TO_SAY]
 
 
-class Application(models.Model):
+class Application(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
@@ -210,7 +200,6 @@ class Application(models.Model):
     # Applications still in the running for a seat.
     IN_POOL = (Status.SUBMITTED, Status.OFFERED, Status.ACCEPTED, Status.WAITLISTED)
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="applications")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -235,8 +224,6 @@ class Application(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     letter_sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["call", "submitted_at", "id"]
         constraints = [models.UniqueConstraint(fields=["call", "applicant"], name="one_application_per_call")]
@@ -251,22 +238,19 @@ class Application(models.Model):
         return f"A{self.pk}"
 
 
-class TeamMember(models.Model):
+class TeamMember(TenantModel):
     """Another leader on a team application (seed 001), confirming by a signed email link."""
 
     class Role(models.TextChoices):
         EXECUTIVE_DIRECTOR = "executive_director", "Executive director"
         LEADER = "leader", "Leader"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team_members")
     full_name = models.CharField(max_length=200)
     email = models.EmailField()
     title = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.LEADER)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["application", "id"]
@@ -276,13 +260,12 @@ class TeamMember(models.Model):
         return f"{self.full_name} ({self.get_role_display()})"
 
 
-class AccommodationRequest(models.Model):
+class AccommodationRequest(TenantModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         ARRANGED = "arranged", "Arranged"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="accommodation")
     needs = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
@@ -290,47 +273,39 @@ class AccommodationRequest(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     arranged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     def __str__(self) -> str:
         return f"Accommodation for {self.application} ({self.get_status_display()})"
 
 
-class DemographicResponse(models.Model):
+class DemographicResponse(TenantModel):
     """Special-category data: one applicant's voluntary self-identification.
 
     `answers` maps a category key to a list of values; an absent key or an empty
     list means "prefer not to say". Read only through `applications.demographics`.
     """
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="demographics")
     answers = models.JSONField(default=dict)
     consent_text = models.TextField()
     consented_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     def __str__(self) -> str:
         return f"Demographic answers #{self.pk}"
 
 
-class DemographicAccessLog(models.Model):
+class DemographicAccessLog(TenantModel):
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
         DELETE = "delete", "Deleted"
         PURGE = "purge", "Purged on schedule"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
     detail = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-at"]
@@ -339,29 +314,23 @@ class DemographicAccessLog(models.Model):
         return f"{self.viewer} {self.get_action_display().lower()} demographics of {self.application_id} at {self.at}"
 
 
-class ReviewerAssignment(models.Model):
+class ReviewerAssignment(TenantModel):
     """Reviewers of one call. A call with none is reviewed by every reviewer of the organizer."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="reviewer_assignments")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["call", "reviewer"], name="unique_reviewer_assignment")]
 
 
-class RubricCategory(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class RubricCategory(TenantModel):
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="rubric")
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True)
     weight = models.FloatField(default=1, validators=[MinValueValidator(0)])
     max_score = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["call", "order", "id"]
@@ -371,14 +340,13 @@ class RubricCategory(models.Model):
         return self.name
 
 
-class Review(models.Model):
+class Review(TenantModel):
     class Recommendation(models.TextChoices):
         STRONG_YES = "strong_yes", "Strongly recommend"
         YES = "yes", "Recommend"
         MAYBE = "maybe", "Unsure"
         NO = "no", "Do not recommend"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scores = models.JSONField(default=dict, help_text="Score per rubric category id.")
@@ -387,30 +355,24 @@ class Review(models.Model):
     comment = models.TextField(blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["application", "submitted_at"]
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_reviewer")]
 
 
-class ConflictOfInterest(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class ConflictOfInterest(TenantModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
     declared_at = models.DateTimeField(default=timezone.now)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_conflict_per_reviewer")]
 
 
-class Quota(models.Model):
+class Quota(TenantModel):
     """Seats for one demographic value: at least `min_seats`, at most `max_seats` or a target share."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="quotas")
     category = models.SlugField(help_text="Key of a demographic category of this call.")
     value = models.CharField(max_length=200)
@@ -423,8 +385,6 @@ class Quota(models.Model):
     reserved = models.BooleanField(default=False, help_text='Reserved seats, e.g. "people in rightsholder positions".')
     label = models.CharField(max_length=200, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["call", "category", "value"]
         constraints = [models.UniqueConstraint(fields=["call", "category", "value"], name="unique_quota")]
@@ -433,23 +393,20 @@ class Quota(models.Model):
         return self.label or f"{self.category}: {self.value}"
 
 
-class IntersectionQuota(models.Model):
+class IntersectionQuota(TenantModel):
     """Seats for people matching several values at once, e.g. at least one Indigenous woman."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="intersection_quotas")
     conditions = models.JSONField(help_text='Category key to value, e.g. {"race": "Indigenous", "gender": "Woman"}.')
     min_seats = models.PositiveIntegerField(default=0)
     max_seats = models.PositiveIntegerField(null=True, blank=True)
     label = models.CharField(max_length=200, blank=True)
 
-    objects = OrganizerScopedManager()
-
     def __str__(self) -> str:
         return self.label or " and ".join(f"{k}: {v}" for k, v in sorted(self.conditions.items()))
 
 
-class SelectionRun(models.Model):
+class SelectionRun(TenantModel):
     class Kind(models.TextChoices):
         BEST = "best", "Best-representing cohort"
         LOTTERY = "lottery", "Fair lottery"
@@ -466,7 +423,6 @@ class SelectionRun(models.Model):
 
     FINISHED = (Status.DONE, Status.INFEASIBLE, Status.FAILED, Status.CONFIRMED, Status.DISCARDED)
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="runs")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
@@ -485,8 +441,6 @@ class SelectionRun(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -502,14 +456,13 @@ class SelectionRun(models.Model):
         return list(self.result.get("selected", []))
 
 
-class Offer(models.Model):
+class Offer(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for an answer"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         EXPIRED = "expired", "Expired"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
     run = models.ForeignKey(SelectionRun, on_delete=models.PROTECT, related_name="offers")
     # The seat itself: an OFFERED enrollment (cohorts/lifecycle.py) holds it until it is
@@ -521,8 +474,6 @@ class Offer(models.Model):
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -537,10 +488,9 @@ class Offer(models.Model):
         return f"Offer to {self.application} ({self.get_status_display()})"
 
 
-class SelectionAuditEntry(models.Model):
+class SelectionAuditEntry(TenantModel):
     """Who decided what about a call's selection, and when (runs, confirmations, offers, letters)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="audit_entries")
     run = models.ForeignKey(SelectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -548,8 +498,6 @@ class SelectionAuditEntry(models.Model):
     action = models.CharField(max_length=50)
     detail = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -15,8 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from cohorts.models import Cohort, Enrollment, Organization, Team
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import Organizer, TenantModel
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -37,7 +36,7 @@ def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=12, decimal_places=2, **kwargs)
 
 
-class BillingSettings(models.Model):
+class BillingSettings(TenantModel):
     """An organizer's invoicing details: prefix, when invoices are issued, bank details."""
 
     class IssueOn(models.TextChoices):
@@ -56,8 +55,6 @@ class BillingSettings(models.Model):
     )
     payment_terms_days = models.PositiveSmallIntegerField(default=14, help_text="Invoices are due after this many days.")
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         verbose_name_plural = "billing settings"
 
@@ -65,7 +62,7 @@ class BillingSettings(models.Model):
         return f"Billing settings of {self.organizer}"
 
 
-class CohortPrice(models.Model):
+class CohortPrice(TenantModel):
     """What a cohort costs. A cohort without one (or with `FREE`) is free."""
 
     class Pricing(models.TextChoices):
@@ -73,7 +70,6 @@ class CohortPrice(models.Model):
         PER_PERSON = "per_person", "Per person"
         PER_TEAM = "per_team", "Per team / organization"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="price")
     pricing = models.CharField(max_length=20, choices=Pricing.choices, default=Pricing.PER_PERSON)
     amount = money_field(default=ZERO, validators=[MinValueValidator(ZERO)], help_text="Net price, before tax.")
@@ -111,8 +107,6 @@ class CohortPrice(models.Model):
         blank=True, help_text="Who may ask for a scholarship; shown on the program page."
     )
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["cohort"]
 
@@ -120,6 +114,7 @@ class CohortPrice(models.Model):
         return f"Price of {self.cohort}"
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.early_bird_amount is not None and not self.early_bird_until:
             raise ValidationError({"early_bird_until": "Say until when the early-bird price applies."})
         if self.early_bird_amount is not None and self.early_bird_amount > self.amount:
@@ -134,16 +129,13 @@ class CohortPrice(models.Model):
         return self.scholarship_places != 0 and self.scholarship_budget != ZERO and not self.is_free
 
 
-class Partnership(models.Model):
+class Partnership(TenantModel):
     """A contributing partner's partnership year: the partner discount applies within it."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="partnerships")
     valid_from = models.DateField()
     valid_until = models.DateField()
     note = models.CharField(max_length=200, blank=True, help_text='e.g. "2025 contribution received"')
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["organization", "-valid_from"]
@@ -152,16 +144,16 @@ class Partnership(models.Model):
         return f"{self.organization}: partner {self.valid_from} – {self.valid_until}"
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": "The partnership cannot end before it starts."})
 
 
-class DiscountCode(models.Model):
+class DiscountCode(TenantModel):
     class Kind(models.TextChoices):
         PERCENT = "percent", "Percentage"
         AMOUNT = "amount", "Amount"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="discount_codes")
     code = models.CharField(max_length=40, help_text="What people type; not case-sensitive.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
@@ -169,8 +161,6 @@ class DiscountCode(models.Model):
     max_uses = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="How many orders may use it.")
     times_used = models.PositiveIntegerField(default=0, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "code"]
@@ -183,6 +173,7 @@ class DiscountCode(models.Model):
         return self.code
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.kind == self.Kind.PERCENT and self.value is not None and self.value > 100:
             raise ValidationError({"value": "A percentage cannot exceed 100."})
 
@@ -191,7 +182,7 @@ class DiscountCode(models.Model):
         super().save(*args, **kwargs)
 
 
-class Order(models.Model):
+class Order(TenantModel):
     """What one buyer owes for seats in one cohort: the person, or their organization as sponsor."""
 
     class Status(models.TextChoices):
@@ -203,7 +194,6 @@ class Order(models.Model):
         CARD = "card", "Card (online)"
         INVOICE = "invoice", "Invoice (bank transfer or check)"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="orders")
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_placed")
     sponsor = models.ForeignKey(
@@ -231,8 +221,6 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     last_reminder_on = models.DateField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["organizer", "reference"], name="unique_order_reference")]
@@ -242,22 +230,19 @@ class Order(models.Model):
         return f"Order {self.reference} ({self.billing_name})"
 
 
-class OrderLine(models.Model):
+class OrderLine(TenantModel):
     class Kind(models.TextChoices):
         SEAT = "seat", "Seat"
         PARTNER_DISCOUNT = "partner_discount", "Partner discount"
         DISCOUNT_CODE = "discount_code", "Discount code"
         SCHOLARSHIP = "scholarship", "Scholarship"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.CharField(max_length=300)
     quantity = models.PositiveSmallIntegerField(default=1)
     unit_price = money_field()
     amount = money_field(help_text="Net; negative for discounts.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -266,14 +251,11 @@ class OrderLine(models.Model):
         return self.description
 
 
-class InvoiceCounter(models.Model):
+class InvoiceCounter(TenantModel):
     """The last invoice number used by one organizer in one year; locked while issuing."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organizer", "year"], name="unique_invoice_counter")]
@@ -283,14 +265,13 @@ class IssuedInvoiceError(Exception):
     pass
 
 
-class Invoice(models.Model):
+class Invoice(TenantModel):
     """An issued invoice or credit note: numbered, frozen, never changed afterwards."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", "Invoice"
         CREDIT_NOTE = "credit_note", "Credit note"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="invoices")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     credits = models.ForeignKey(
@@ -313,8 +294,6 @@ class Invoice(models.Model):
     gross = money_field()
     payment_reference = models.CharField(max_length=20, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-issued_at", "-sequence"]
         constraints = [
@@ -334,7 +313,7 @@ class Invoice(models.Model):
         raise IssuedInvoiceError("An issued invoice cannot be deleted; issue a credit note instead.")
 
 
-class Payment(models.Model):
+class Payment(TenantModel):
     """Money received (positive) or refunded (negative) for an order."""
 
     class Method(models.TextChoices):
@@ -343,7 +322,6 @@ class Payment(models.Model):
         CHECK = "check", "Check"
         OTHER = "other", "Other"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(max_length=20, choices=Method.choices)
     amount = money_field(help_text="Negative for a refund.")
@@ -357,8 +335,6 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-received_on", "-id"]
         constraints = [
@@ -371,15 +347,12 @@ class Payment(models.Model):
         return f"{self.amount} {self.order.currency} on {self.received_on}"
 
 
-class StripeEvent(models.Model):
+class StripeEvent(TenantModel):
     """A Stripe webhook event handled once: a redelivery finds its id here and does nothing."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
     received_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-received_at"]
@@ -388,7 +361,7 @@ class StripeEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
-class ScholarshipRequest(models.Model):
+class ScholarshipRequest(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a decision"
         APPROVED = "approved", "Approved in full"
@@ -396,7 +369,6 @@ class ScholarshipRequest(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="scholarship_requests")
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="scholarship_request")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scholarship_requests")
@@ -410,8 +382,6 @@ class ScholarshipRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["created_at"]
 
@@ -419,18 +389,15 @@ class ScholarshipRequest(models.Model):
         return f"Scholarship request of {self.person} ({self.get_status_display()})"
 
 
-class BankImport(models.Model):
+class BankImport(TenantModel):
     """One uploaded bank statement and what came of it."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
     applied = models.PositiveIntegerField(default=0)
     already_applied = models.PositiveIntegerField(default=0)
     unmatched = models.JSONField(default=list, help_text="Lines no order reference matched.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-imported_at"]

@@ -12,11 +12,10 @@ from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from timezone_field import TimeZoneField
 
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import Organizer, TenantModel
 
 
-class Organization(models.Model):
+class Organization(TenantModel):
     """A participant's employer or home organization, as one organizer knows it."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="organizations")
@@ -30,8 +29,6 @@ class Organization(models.Model):
     )
     is_grantee = models.BooleanField(default=False)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["organizer", "name"], name="unique_organization_name")]
@@ -40,18 +37,15 @@ class Organization(models.Model):
         return self.name
 
 
-class Affiliation(models.Model):
+class Affiliation(TenantModel):
     """A person's position at an organization."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="affiliations")
     title = models.CharField(max_length=200, blank=True)
     is_leader = models.BooleanField(default=False, help_text="Holds a leadership role (director, manager, chair).")
     is_executive_director = models.BooleanField(default=False)
     is_current = models.BooleanField(default=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["organization", "person"]
@@ -63,7 +57,7 @@ class Affiliation(models.Model):
         return f"{self.person} — {self.title or 'member'}, {self.organization}"
 
 
-class Facilitator(models.Model):
+class Facilitator(TenantModel):
     """Someone who leads sessions: an account holder or a guest known only by name and bio."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="facilitators")
@@ -76,8 +70,6 @@ class Facilitator(models.Model):
     website = models.URLField(blank=True)
     is_guest = models.BooleanField(default=False)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["name"]
 
@@ -85,7 +77,7 @@ class Facilitator(models.Model):
         return self.name
 
 
-class Program(models.Model):
+class Program(TenantModel):
     class Kind(models.TextChoices):
         TRAINING_SERIES = "training_series", "Training series"
         COHORT = "cohort", "Cohort program"
@@ -115,8 +107,6 @@ class Program(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["title"]
         constraints = [models.UniqueConstraint(fields=["organizer", "slug"], name="unique_program_slug")]
@@ -142,17 +132,14 @@ class Program(models.Model):
         return self.lines(self.outcomes)
 
 
-class PlanningPartner(models.Model):
+class PlanningPartner(TenantModel):
     """A partner organization on a program's planning team, with what it brings (seed 001)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="planning_partners")
     name = models.CharField(max_length=200)
     focus_area = models.CharField(max_length=300)
     website = models.URLField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["program", "order", "name"]
@@ -161,7 +148,7 @@ class PlanningPartner(models.Model):
         return self.name
 
 
-class Cohort(models.Model):
+class Cohort(TenantModel):
     """One run of a program, e.g. "Inaugural series, October 2024" or "Cohort 1"."""
 
     class EnrollmentMode(models.TextChoices):
@@ -204,8 +191,6 @@ class Cohort(models.Model):
     )
     is_published = models.BooleanField(default=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["program", "starts_on", "title"]
         constraints = [models.UniqueConstraint(fields=["program", "slug"], name="unique_cohort_slug")]
@@ -215,6 +200,7 @@ class Cohort(models.Model):
         return f"{self.program.title}: {self.title}"
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The cohort cannot end before it starts."})
         if self.team_size_min and self.team_size_max and self.team_size_max < self.team_size_min:
@@ -242,10 +228,9 @@ class Cohort(models.Model):
         return ""
 
 
-class Module(models.Model):
+class Module(TenantModel):
     """An ordered unit of a program or of one cohort, e.g. "October — Leveraging DEI"."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="modules")
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="modules",
@@ -258,8 +243,6 @@ class Module(models.Model):
     learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
     facilitators = models.ManyToManyField(Facilitator, blank=True, related_name="modules")
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["program", "order", "id"]
 
@@ -271,16 +254,13 @@ class Module(models.Model):
         return Program.lines(self.learning_objectives)
 
 
-class Team(models.Model):
+class Team(TenantModel):
     """An organization's team in a team cohort; rules come from the cohort."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200, blank=True, help_text='e.g. "Arizona state team"')
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "name"]
@@ -290,7 +270,7 @@ class Team(models.Model):
         return self.name or str(self.organization)
 
 
-class Enrollment(models.Model):
+class Enrollment(TenantModel):
     class Role(models.TextChoices):
         PARTICIPANT = "participant", "Participant"
         TEAM_LEAD = "team_lead", "Team lead"
@@ -312,7 +292,6 @@ class Enrollment(models.Model):
     # Statuses a person can still cancel from.
     CANCELLABLE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED, Status.AWAITING_PAYMENT)
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     organization = models.ForeignKey(
@@ -331,8 +310,6 @@ class Enrollment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["cohort", "created_at"]
         constraints = [
@@ -350,7 +327,7 @@ class Enrollment(models.Model):
         return f"{self.person} in {self.cohort} ({self.get_status_display()})"
 
 
-class TeamInvitation(models.Model):
+class TeamInvitation(TenantModel):
     """A member a lead named when registering an open cohort's team, until they answer.
 
     The lead names people by name and email whether or not they have an account; nothing
@@ -368,7 +345,6 @@ class TeamInvitation(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn (the team's registration ended)"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="team_invitations")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     lead_enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="team_invitations",
@@ -387,8 +363,6 @@ class TeamInvitation(models.Model):
     enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                    help_text="The member's registration, once they confirmed.")
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["team", "id"]
         constraints = [
@@ -401,10 +375,9 @@ class TeamInvitation(models.Model):
         return f"{self.full_name} <{self.email}> for {self.team} ({self.get_status_display()})"
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(TenantModel):
     """One change of an enrollment's status: who, when, from, to, why (written by cohorts/lifecycle.py)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -414,8 +387,6 @@ class EnrollmentEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True, help_text="Empty for a new registration.")
     to_status = models.CharField(max_length=20)
     reason = models.CharField(max_length=300, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["enrollment", "at", "id"]
@@ -436,19 +407,16 @@ class EnrollmentEvent(models.Model):
         return self._label(self.to_status)
 
 
-class ModuleDelegate(models.Model):
+class ModuleDelegate(TenantModel):
     """Rotation: whom an organization sends to one module (seed 004).
 
     Attendance later credits both this person and the organization.
     """
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="module_delegates")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="delegates")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="module_delegates")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_delegations")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["module", "organization"]
@@ -470,14 +438,13 @@ class CohortGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Cohort, on_delete=models.CASCADE)
 
 
-class AffinityGroup(models.Model):
+class AffinityGroup(TenantModel):
     """A self-selected group within a cohort (seed 004 runs racial-justice sessions in affinity groups).
 
     Membership, the group's sessions and its notes are visible only to its members,
     its facilitators and the organizer's staff.
     """
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="affinity_groups")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -485,8 +452,6 @@ class AffinityGroup(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="AffinityMembership", related_name="affinity_groups", blank=True
     )
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "name"]
@@ -496,13 +461,10 @@ class AffinityGroup(models.Model):
         return self.name
 
 
-class AffinityMembership(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class AffinityMembership(TenantModel):
     group = models.ForeignKey(AffinityGroup, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinity_memberships")
     joined_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "person"], name="unique_affinity_membership")]

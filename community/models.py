@@ -16,8 +16,7 @@ from django.db.models import Q
 
 from cohorts.models import AffinityGroup, Cohort, Program
 from library.uploads import private_storage_name
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import TenantModel
 
 PRIVATE_PREFIX = "private/community"
 
@@ -27,13 +26,12 @@ def attachment_upload_to(instance: "Post", filename: str) -> str:
     return private_storage_name(PRIVATE_PREFIX, instance.organizer_id, filename)
 
 
-class Space(models.Model):
+class Space(TenantModel):
     class Kind(models.TextChoices):
         COHORT = "cohort", "Cohort space"
         AFFINITY_GROUP = "affinity_group", "Affinity-group space"
         PROGRAM = "program", "Community of practice (every cohort, alumni too)"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="spaces")
     affinity_group = models.ForeignKey(
@@ -47,8 +45,6 @@ class Space(models.Model):
     )
     is_archived = models.BooleanField(default=False, help_text="Read-only: no new threads or replies.")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -64,6 +60,7 @@ class Space(models.Model):
         return self.title
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         needed = {self.Kind.COHORT: "cohort", self.Kind.AFFINITY_GROUP: "affinity_group", self.Kind.PROGRAM: "program"}
         field = needed.get(self.kind)
         if field and not getattr(self, f"{field}_id"):
@@ -74,7 +71,7 @@ class Space(models.Model):
             self.cohort_id = self.affinity_group.cohort_id  # the group's cohort, for membership and sessions
 
 
-class SpaceMember(models.Model):
+class SpaceMember(TenantModel):
     """A person's own settings in one space, and staff invitations.
 
     A row alone does not make anyone a member, except when `invited_at` is set:
@@ -87,7 +84,6 @@ class SpaceMember(models.Model):
         DAILY_DIGEST = "daily_digest", "A daily digest"
         NOTHING = "nothing", "Nothing"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_spaces")
     joined_at = models.DateTimeField(null=True, blank=True, help_text="When they joined a community of practice.")
@@ -103,8 +99,6 @@ class SpaceMember(models.Model):
     introduction = models.TextField(max_length=1000, blank=True)
     can_help_with = models.TextField(max_length=500, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["space", "person"]
         constraints = [models.UniqueConstraint(fields=["space", "person"], name="unique_space_member")]
@@ -113,8 +107,7 @@ class SpaceMember(models.Model):
         return f"{self.person} in {self.space}"
 
 
-class Thread(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Thread(TenantModel):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="threads")
     title = models.CharField(max_length=200)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -131,8 +124,6 @@ class Thread(models.Model):
     # Title (A) and the visible posts' text (B), refreshed by the services on PostgreSQL.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-is_pinned", "-last_post_at", "-id"]
         indexes = [models.Index(fields=["space", "-is_pinned", "-last_post_at"], name="community_thread_list_idx")]
@@ -141,8 +132,7 @@ class Thread(models.Model):
         return self.title
 
 
-class Post(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Post(TenantModel):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     is_opening = models.BooleanField(default=False)
@@ -156,8 +146,6 @@ class Post(models.Model):
     attachment_type = models.CharField(max_length=120, blank=True)
     attachment_size = models.PositiveBigIntegerField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["thread", "created_at"], name="community_post_thread_idx")]
@@ -166,22 +154,18 @@ class Post(models.Model):
         return f"Post {self.pk} in {self.thread_id}"
 
 
-class ThreadRead(models.Model):
+class ThreadRead(TenantModel):
     """When a person last read a thread; newer posts are unread."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField()
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "person"], name="unique_thread_read")]
 
 
-class Report(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Report(TenantModel):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField(max_length=1000)
@@ -192,14 +176,12 @@ class Report(models.Model):
     )
     resolution = models.CharField(max_length=200, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_person_and_post")]
 
 
-class ModerationEvent(models.Model):
+class ModerationEvent(TenantModel):
     """The audit trail of what facilitators and staff did in a space."""
 
     class Action(models.TextChoices):
@@ -217,7 +199,6 @@ class ModerationEvent(models.Model):
         DISMISS_REPORT = "dismiss_report", "Dismissed a report"
         INVITE = "invite", "Invited someone"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="moderation_events")
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -226,8 +207,6 @@ class ModerationEvent(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-at", "-id"]
 
@@ -235,15 +214,12 @@ class ModerationEvent(models.Model):
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d})"
 
 
-class DigestRound(models.Model):
+class DigestRound(TenantModel):
     """One organizer's daily digest for one day: recorded with its outbox rows, so it goes once."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organizer", "day"], name="unique_digest_round")]

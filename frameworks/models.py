@@ -14,15 +14,13 @@ from django.db import models
 from django.db.models import Q
 
 from cohorts.models import Cohort, Organization, PlanningPartner, Team
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import TenantModel
 
 DEFAULT_SCALE = "Not started\nEmerging\nDeveloping\nEmbedded"
 NOT_APPLICABLE = 0  # the rating value of "not applicable"; levels are 1..n
 
 
-class Framework(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Framework(TenantModel):
     slug = models.SlugField()
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=400, blank=True)
@@ -34,8 +32,6 @@ class Framework(models.Model):
     )
     is_public = models.BooleanField(default=True, help_text="Anyone may read the published version.")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["title"]
@@ -49,12 +45,11 @@ class Framework(models.Model):
         return [line.strip(" -•\t") for line in self.values.splitlines() if line.strip(" -•\t")]
 
 
-class FrameworkVersion(models.Model):
+class FrameworkVersion(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published (frozen)"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -65,8 +60,6 @@ class FrameworkVersion(models.Model):
     change_note = models.TextField(blank=True, help_text="What changed from the previous version.")
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -95,14 +88,11 @@ class FrameworkVersion(models.Model):
         return levels[value - 1] if 0 < value <= len(levels) else str(value)
 
 
-class Area(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Area(TenantModel):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="areas")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["version", "order", "id"]
@@ -111,14 +101,11 @@ class Area(models.Model):
         return self.title
 
 
-class Item(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Item(TenantModel):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(default=0)
     statement = models.TextField()
     guidance = models.TextField(blank=True, help_text="What to look for; shown under the statement.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["area__order", "area_id", "order", "id"]
@@ -127,7 +114,7 @@ class Item(models.Model):
         return self.statement[:80]
 
 
-class AssessmentPoint(models.Model):
+class AssessmentPoint(TenantModel):
     """A moment the cohort defines for an assessment: baseline, end, or a follow-up."""
 
     class Kind(models.TextChoices):
@@ -140,7 +127,6 @@ class AssessmentPoint(models.Model):
         ORGANIZATION = "organization", "Each organization"
         PERSON = "person", "Each person"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assessment_points")
     version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="points")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -149,8 +135,6 @@ class AssessmentPoint(models.Model):
     )
     taker = models.CharField(max_length=20, choices=Taker.choices, default=Taker.ORGANIZATION)
     opens_on = models.DateField()
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "opens_on", "id"]
@@ -168,14 +152,13 @@ class AssessmentPoint(models.Model):
         return self.get_kind_display()
 
 
-class Assessment(models.Model):
+class Assessment(TenantModel):
     """One team's, organization's or person's answers at one point, against one frozen version."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "In progress"
         SUBMITTED = "submitted", "Submitted"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     point = models.ForeignKey(AssessmentPoint, on_delete=models.PROTECT, related_name="assessments")
     version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="assessments")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
@@ -189,8 +172,6 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -219,10 +200,9 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class Rating(models.Model):
+class Rating(TenantModel):
     """One person's own rating and comment on one item."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -230,24 +210,19 @@ class Rating(models.Model):
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "item", "person"], name="one_rating_per_person")]
 
 
-class ConsensusRating(models.Model):
+class ConsensusRating(TenantModel):
     """The rating the team agreed on for one item, with a note."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="consensus")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     value = models.PositiveSmallIntegerField(help_text="1..levels; 0 = not applicable.")
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="one_consensus_per_item")]
@@ -256,15 +231,12 @@ class ConsensusRating(models.Model):
 # --- Team workplans ---------------------------------------------------------------------------
 
 
-class Workplan(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Workplan(TenantModel):
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="workplan")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="workplans")
     summary = models.TextField(blank=True, help_text="Where the team is and what it wants to change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "team__name"]
@@ -273,8 +245,7 @@ class Workplan(models.Model):
         return f"Workplan of {self.team}"
 
 
-class Goal(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Goal(TenantModel):
     workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -284,8 +255,6 @@ class Goal(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["workplan", "order", "id"]
 
@@ -293,14 +262,13 @@ class Goal(models.Model):
         return self.title
 
 
-class Action(models.Model):
+class Action(TenantModel):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
         BLOCKED = "blocked", "Blocked"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(max_length=300)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -310,8 +278,6 @@ class Action(models.Model):
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["goal", "due_on", "id"]
 
@@ -319,10 +285,9 @@ class Action(models.Model):
         return self.title
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(TenantModel):
     """A dated note on the workplan's progress; check-ins after the cohort ask for one."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField()
@@ -332,8 +297,6 @@ class ProgressUpdate(models.Model):
     actions_total = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -342,14 +305,11 @@ class ProgressUpdate(models.Model):
         ]
 
 
-class PartnerPerson(models.Model):
+class PartnerPerson(TenantModel):
     """Someone who works for a planning-team partner (their Membership role is `partner`)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(PlanningPartner, on_delete=models.CASCADE, related_name="people")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_roles")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partner", "user"], name="unique_partner_person")]
@@ -358,7 +318,7 @@ class PartnerPerson(models.Model):
         return f"{self.user} for {self.partner}"
 
 
-class SupportRequest(models.Model):
+class SupportRequest(TenantModel):
     """A team asks a planning-team partner for support in its focus area; the partner then sees the team."""
 
     class Status(models.TextChoices):
@@ -366,15 +326,12 @@ class SupportRequest(models.Model):
         ACTIVE = "active", "Under way"
         CLOSED = "closed", "Closed"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="support_requests")
     partner = models.ForeignKey(PlanningPartner, on_delete=models.PROTECT, related_name="support_requests")
     message = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -387,17 +344,14 @@ class SupportRequest(models.Model):
         return f"{self.workplan.team} asks {self.partner}"
 
 
-class SupportLog(models.Model):
+class SupportLog(TenantModel):
     """Support a partner (or staff) gave a team."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="logs")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     given_on = models.DateField()
     note = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-given_on", "-id"]

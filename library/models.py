@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from cohorts.models import AffinityGroup, Cohort, Module, Program
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import TenantModel
 from sessions_app.models import Session
 
 from .uploads import private_storage_name
@@ -35,12 +34,9 @@ def library_upload_to(instance: "Resource", filename: str) -> str:
     return private_storage_name(PRIVATE_PREFIX, instance.organizer_id, filename)
 
 
-class Topic(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Topic(TenantModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["name"]
@@ -50,7 +46,7 @@ class Topic(models.Model):
         return self.name
 
 
-class Resource(models.Model):
+class Resource(TenantModel):
     class Kind(models.TextChoices):
         DOCUMENT = "document", "Document"
         LINK = "link", "Link"
@@ -72,7 +68,6 @@ class Resource(models.Model):
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Not accepted"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, blank=True, help_text="One or two sentences shown in lists.")
     body = models.TextField(blank=True, help_text="Markdown.")
@@ -115,8 +110,6 @@ class Resource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -128,6 +121,7 @@ class Resource(models.Model):
         return self.title
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.audience == self.Audience.AFFINITY_GROUP and not self.audience_affinity_group_id:
             raise ValidationError({"audience_affinity_group": "Choose the affinity group that may see this resource."})
 
@@ -136,10 +130,9 @@ class Resource(models.Model):
         return bool(self.file)
 
 
-class Collection(models.Model):
+class Collection(TenantModel):
     """An ordered reading list, optionally "for" a program, module, cohort or session."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown.")
     program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -150,8 +143,6 @@ class Collection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["title"]
 
@@ -159,6 +150,7 @@ class Collection(models.Model):
         return self.title
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         # The program is the one a module, cohort or session belongs to, so the library's
         # program filter can follow a single column.
         programs = {
@@ -176,14 +168,11 @@ class Collection(models.Model):
         return [str(obj) for obj in (self.program, self.cohort, self.module, self.session) if obj is not None]
 
 
-class CollectionItem(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class CollectionItem(TenantModel):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="collection_items")
     position = models.PositiveSmallIntegerField(default=0)
     note = models.CharField(max_length=300, blank=True, help_text="Why it is here, e.g. \"read before session 2\".")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["collection", "position", "id"]
@@ -193,13 +182,10 @@ class CollectionItem(models.Model):
         return f"{self.position}. {self.resource}"
 
 
-class Bookmark(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class Bookmark(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_bookmarks")
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="bookmarks")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

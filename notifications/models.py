@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import Organizer, TenantModel
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(TenantModel):
     """One message Praxis sends, written in the caller's transaction.
 
     The `dedupe_key` (e.g. "reminder:session=42:user=7:24h"), unique per organizer,
@@ -40,8 +39,6 @@ class OutboundMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_due_idx")]
@@ -51,7 +48,7 @@ class OutboundMessage(models.Model):
         return f"{self.template} to {self.to_email} ({self.get_status_display()})"
 
 
-class StaffAlertPreference(models.Model):
+class StaffAlertPreference(TenantModel):
     """How one staff member of one organizer hears of new requests, proposals and applications."""
 
     class Mode(models.TextChoices):
@@ -59,11 +56,8 @@ class StaffAlertPreference(models.Model):
         DAILY = "daily", "One email a day with everything new"
         OFF = "off", "No email (I check the pages myself)"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_alert_preferences")
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IMMEDIATE)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organizer", "user"], name="one_alert_preference_per_staff")]
@@ -72,10 +66,9 @@ class StaffAlertPreference(models.Model):
         return f"{self.user} at {self.organizer}: {self.get_mode_display()}"
 
 
-class StaffAlertItem(models.Model):
+class StaffAlertItem(TenantModel):
     """Something new for staff, waiting for a daily digest (one row per staff member)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200, help_text="What the alert is about, e.g. application=12")
@@ -83,8 +76,6 @@ class StaffAlertItem(models.Model):
     url = models.URLField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     digest_key = models.CharField(max_length=255, blank=True, help_text="The digest that carried it, once sent.")
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organizer", "user", "kind", "key"], name="one_alert_item_per_event")]

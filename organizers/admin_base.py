@@ -2,8 +2,9 @@
 
 The middleware already scopes the admin to the organizers a person is staff of, so
 list pages, lookups and foreign-key choices only contain their rows. These classes
-add the rest: non-superusers may only choose their own organizers, and a row may not
-link records of two organizers together (which would move data across tenants).
+add the rest: non-superusers may only choose their own organizers. That a row may not
+link records of two organizers together (which would move data across tenants) is the
+model's rule (organizers.models.TenantModel), shown here as the form's message.
 """
 
 from django import forms
@@ -12,36 +13,23 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 
-from .models import Organizer
-from .scoping import organizer_id_of, organizer_path_of
+from .models import MIXED_ORGANIZERS, Organizer, TenantModel
+from .scoping import linked_organizer_ids, organizer_id_of
 from .selectors import people_of, staff_organizer_ids
 
-MIXED_ORGANIZERS = "Everything linked here must belong to the same organizer."
 NOT_YOUR_ORGANIZER = "You can only save records of organizers you are staff of."
 
 
 def tenant_problem(instance, *, allowed: list[int] | None) -> str | None:
-    """Why this unsaved row may not be saved by this person, or None."""
-    organizers = set()
-    own = organizer_id_of(instance)
-    if own is not None:
-        organizers.add(own)
-    for field in instance._meta.concrete_fields:
-        if not field.is_relation or field.related_model is None:
-            continue
-        if organizer_path_of(field.related_model) is None and field.related_model is not Organizer:
-            continue
-        related_id = getattr(instance, field.attname)
-        if related_id is None:
-            continue
-        if field.related_model is Organizer:
-            organizers.add(related_id)
-        else:
-            related = getattr(instance, field.name)
-            organizers.add(organizer_id_of(related))
-    organizers.discard(None)
+    """Why this unsaved row may not be saved by this person, or None.
+
+    A row linking two organizers is the model's own rule (`TenantModel.clean`, which the
+    form's validation has already run and shown); here only rows of other models are
+    checked for it, and every row for organizers this person is not staff of.
+    """
+    organizers = linked_organizer_ids(instance)
     if len(organizers) > 1:
-        return MIXED_ORGANIZERS
+        return None if isinstance(instance, TenantModel) else MIXED_ORGANIZERS
     if allowed is not None and organizers and not organizers <= set(allowed):
         return NOT_YOUR_ORGANIZER
     return None

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from timezone_field import TimeZoneField
 
 from .roles import Role
-from .scoping import OrganizerScopedManager
+from .scoping import OrganizerScopedManager, linked_organizer_ids
 
 # First path segments that belong to the platform, never to an organizer.
 RESERVED_SLUGS = frozenset(
@@ -12,9 +13,10 @@ RESERVED_SLUGS = frozenset(
 )
 
 
-def validate_not_reserved(value: str) -> None:
-    from django.core.exceptions import ValidationError
+MIXED_ORGANIZERS = "Everything linked here must belong to the same organizer."
 
+
+def validate_not_reserved(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError("This address is reserved; choose another.")
 
@@ -56,7 +58,41 @@ class Organizer(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class TenantModel(models.Model):
+    """A row that belongs to one organizer (the tenant): every tenant model derives from this.
+
+    One place for what they share: the `organizer` key, the scoped manager (a query
+    outside `scope(organizer=...)` fails closed instead of returning every tenant's
+    rows), and the rule that a row never links records of two organizers. The rule runs
+    in `clean()`, so forms and the admin show it as a message, and again in `save()`, so
+    a service, a task or a shell cannot move data across tenants either (`bulk_create`
+    and `QuerySet.update` bypass `save()`; code using them passes ids it has checked).
+    A model whose key needs its own related name, or is one-to-one, redeclares
+    `organizer`; the manager and the check stay here.
+    """
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+
+    objects = OrganizerScopedManager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        self.check_one_organizer()
+
+    def save(self, *args, **kwargs):
+        # Only the fields being written can introduce a second organizer.
+        self.check_one_organizer(fields=kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def check_one_organizer(self, *, fields=None) -> None:
+        if len(linked_organizer_ids(self, fields=fields)) > 1:
+            raise ValidationError(MIXED_ORGANIZERS, code="mixed_organizers")
+
+
+class Membership(TenantModel):
     """A person's role at one organizer. A person may hold several roles."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="memberships")
@@ -67,8 +103,6 @@ class Membership(models.Model):
         help_text="Dedicated permission to read individual demographic answers (special-category data).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["organizer", "user", "role"]

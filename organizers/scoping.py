@@ -32,3 +32,44 @@ def organizer_id_of(obj: models.Model) -> int | None:
         if current is None:
             return None
     return getattr(current, f"{last}_id", None)
+
+
+def linked_organizer_ids(instance: models.Model, *, fields=None) -> set[int]:
+    """The organizers a row belongs to or points at: its own, and that of every tenant
+    record (or organizer) its foreign keys name. More than one means the row would link
+    two tenants' data.
+
+    `fields` limits the look to those fields (a save with `update_fields`); the row's own
+    organizer always counts. Related rows already loaded cost nothing; the others are
+    read through the base manager (one small query each), so this also works outside
+    a scope.
+    """
+    from .models import Organizer
+
+    only = None if fields is None else set(fields)
+    found = set()
+    own = organizer_id_of(instance)
+    if own is not None:
+        found.add(own)
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or field.related_model is None or (only is not None and field.name not in only
+                                                                    and field.attname not in only):
+            continue
+        related_model = field.related_model
+        path = None if related_model is Organizer else organizer_path_of(related_model)
+        if related_model is not Organizer and path is None:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue
+        if related_model is Organizer:
+            found.add(value)
+        elif field.is_cached(instance) and field.get_cached_value(instance) is not None:
+            found.add(organizer_id_of(field.get_cached_value(instance)))
+        else:
+            found.add(
+                related_model._base_manager.filter(**{field.target_field.attname: value})
+                .values_list(path, flat=True).first()
+            )
+    found.discard(None)
+    return found

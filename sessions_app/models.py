@@ -8,11 +8,10 @@ from django.db.models import F, Q
 from timezone_field import TimeZoneField
 
 from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Organization, Program, Team
-from organizers.models import Organizer
-from organizers.scoping import OrganizerScopedManager
+from organizers.models import Organizer, TenantModel
 
 
-class Session(models.Model):
+class Session(TenantModel):
     class Kind(models.TextChoices):
         TRAINING = "training", "Training"
         MASTERCLASS = "masterclass", "Masterclass"
@@ -20,7 +19,6 @@ class Session(models.Model):
         CHECK_IN = "check_in", "Check-in"
         OFFICE_HOURS = "office_hours", "Office hours"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     affinity_group = models.ForeignKey(
@@ -40,8 +38,6 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["starts_at"]
         indexes = [
@@ -59,7 +55,7 @@ class Session(models.Model):
 # --- Attendance, notes and follow-ups -------------------------------------------------
 
 
-class Attendance(models.Model):
+class Attendance(TenantModel):
     """Who was at a session. For rotation cohorts the person an organization sent is
     recorded with that organization, so the attendance counts for both."""
 
@@ -71,7 +67,6 @@ class Attendance(models.Model):
 
     ATTENDED = (Status.PRESENT, Status.LATE)
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
     organization = models.ForeignKey(
@@ -84,8 +79,6 @@ class Attendance(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["session", "person"]
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="one_attendance_per_person")]
@@ -94,26 +87,22 @@ class Attendance(models.Model):
         return f"{self.person} at {self.session}: {self.get_status_display()}"
 
 
-class SessionNote(models.Model):
+class SessionNote(TenantModel):
     """Notes of one session: private ones for staff and the cohort's facilitators, a summary for participants."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="note")
     private_notes = models.TextField(blank=True, help_text="Only staff and this cohort's facilitators see these.")
     shared_summary = models.TextField(blank=True, help_text="Markdown. Participants of the session see this.")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganizerScopedManager()
-
     def __str__(self) -> str:
         return f"Notes for {self.session}"
 
 
-class FollowUpAction(models.Model):
+class FollowUpAction(TenantModel):
     """Something to do after a session, for one participant or one team."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="follow_ups")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up_actions"
@@ -124,8 +113,6 @@ class FollowUpAction(models.Model):
     is_done = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["session", "created_at"]
@@ -155,10 +142,9 @@ def parse_numbers(value: str) -> list[int]:
     return sorted({int(part) for part in value.replace(" ", "").split(",") if part}, reverse=True)
 
 
-class CohortSessionSettings(models.Model):
+class CohortSessionSettings(TenantModel):
     """How a cohort is completed and followed up after it ends."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="session_settings")
     completion_min_attendance = models.PositiveSmallIntegerField(
         default=75, validators=[MaxValueValidator(100)],
@@ -174,8 +160,6 @@ class CohortSessionSettings(models.Model):
         help_text="One question per line.",
     )
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         verbose_name = "cohort completion and check-in settings"
         verbose_name_plural = verbose_name
@@ -188,7 +172,7 @@ class CohortSessionSettings(models.Model):
         return [line.strip() for line in self.checkin_questions.splitlines() if line.strip()]
 
 
-class OrganizerMessagingSettings(models.Model):
+class OrganizerMessagingSettings(TenantModel):
     """When an organizer's reminders go out."""
 
     organizer = models.OneToOneField(Organizer, on_delete=models.CASCADE, related_name="messaging_settings")
@@ -204,8 +188,6 @@ class OrganizerMessagingSettings(models.Model):
         default=True, help_text="After a session, offer technical assistance and ask for feedback."
     )
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         verbose_name = "messaging settings"
         verbose_name_plural = verbose_name
@@ -214,6 +196,7 @@ class OrganizerMessagingSettings(models.Model):
         return f"Messaging settings of {self.organizer}"
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         for name in ("session_reminder_hours", "office_hour_reminder_hours"):
             try:
                 if any(h > MAX_REMINDER_HOURS for h in parse_numbers(getattr(self, name))):
@@ -226,33 +209,26 @@ MAX_REMINDER_HOURS = 48
 DEFAULT_REMINDER_HOURS = [24, 1]
 
 
-class SessionReminder(models.Model):
+class SessionReminder(TenantModel):
     """A reminder round of one session that has been sent (the sweep skips it next time)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
     hours_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "hours_before"], name="one_reminder_round")]
 
 
-class SessionFollowUpMessage(models.Model):
+class SessionFollowUpMessage(TenantModel):
     """The after-session message (TA offer and feedback request) went out for this session."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="after_message")
     sent_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
 
-
-class SessionFeedback(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class SessionFeedback(TenantModel):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     rating = models.PositiveSmallIntegerField(
@@ -261,8 +237,6 @@ class SessionFeedback(models.Model):
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="one_feedback_per_person")]
 
@@ -270,10 +244,9 @@ class SessionFeedback(models.Model):
 # --- Office hours ------------------------------------------------------------------------
 
 
-class OfficeHourWindow(models.Model):
+class OfficeHourWindow(TenantModel):
     """Availability staff publish: one window, or the same window every week until a date."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200, default="Office hours")
     host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="office_hour_windows")
     program = models.ForeignKey(
@@ -290,8 +263,6 @@ class OfficeHourWindow(models.Model):
     video_url = models.URLField(blank=True, help_text="Sent to the person who books.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["first_date", "start_time"]
 
@@ -299,17 +270,15 @@ class OfficeHourWindow(models.Model):
         return f"{self.title} from {self.first_date}"
 
     def clean(self):
+        super().clean()  # TenantModel: one organizer per row
         if self.repeat_weekly_until and self.first_date and self.repeat_weekly_until < self.first_date:
             raise ValidationError({"repeat_weekly_until": "The last week cannot be before the first date."})
 
 
-class OfficeHourSlot(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class OfficeHourSlot(TenantModel):
     window = models.ForeignKey(OfficeHourWindow, on_delete=models.CASCADE, related_name="slots")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["starts_at"]
@@ -320,20 +289,17 @@ class OfficeHourSlot(models.Model):
         return f"{self.window.title} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
 
-class OfficeHourBooking(models.Model):
+class OfficeHourBooking(TenantModel):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
         CANCELLED = "cancelled", "Cancelled"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     slot = models.ForeignKey(OfficeHourSlot, on_delete=models.CASCADE, related_name="bookings")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_hour_bookings")
     topic = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["slot__starts_at"]
@@ -346,13 +312,10 @@ class OfficeHourBooking(models.Model):
         return f"{self.person} at {self.slot}"
 
 
-class OfficeHourReminder(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class OfficeHourReminder(TenantModel):
     booking = models.ForeignKey(OfficeHourBooking, on_delete=models.CASCADE, related_name="reminders")
     hours_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["booking", "hours_before"], name="one_office_hour_reminder")]
@@ -361,14 +324,13 @@ class OfficeHourReminder(models.Model):
 # --- Technical assistance ----------------------------------------------------------------
 
 
-class AssistanceRequest(models.Model):
+class AssistanceRequest(TenantModel):
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for someone to pick it up"
         ASSIGNED = "assigned", "Assigned"
         ANSWERED = "answered", "Answered"
         CLOSED = "closed", "Closed"
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assistance_requests")
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="assistance_requests")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assistance_requests")
@@ -395,8 +357,6 @@ class AssistanceRequest(models.Model):
     appointment_sequence = models.PositiveIntegerField(default=0, editable=False)
     appointment_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = OrganizerScopedManager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -420,17 +380,14 @@ class AssistanceRequest(models.Model):
         return self.appointment_starts_at is not None
 
 
-class AssistanceReply(models.Model):
+class AssistanceReply(TenantModel):
     """One message in a request's thread after it was asked: an answer from whoever handles
     it, or the requester's reply to one (which reopens an answered or closed request)."""
 
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -468,16 +425,13 @@ class CalendarFeed(models.Model):
 # --- Check-ins after a cohort ends -------------------------------------------------------
 
 
-class CheckInRound(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class CheckInRound(TenantModel):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="checkin_rounds")
     months_after = models.PositiveSmallIntegerField()
     due_on = models.DateField()
     questions = models.JSONField(default=list, help_text="The questions as they were when the round went out.")
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         ordering = ["cohort", "months_after"]
@@ -488,14 +442,11 @@ class CheckInRound(models.Model):
         return f"{self.months_after}-month check-in of {self.cohort}"
 
 
-class CheckInResponse(models.Model):
-    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+class CheckInResponse(TenantModel):
     round = models.ForeignKey(CheckInRound, on_delete=models.CASCADE, related_name="responses")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_responses")
     answers = models.JSONField(default=list)
     submitted_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizerScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "person"], name="one_checkin_response")]

@@ -29,5 +29,5 @@ def proposal(organizer):
 
 @sample("library:collection_detail")
 def collection(organizer):
-    item = CollectionItemFactory(organizer=organizer, resource__audience=Resource.Audience.STAFF)
+    item = CollectionItemFactory(collection__organizer=organizer, resource__audience=Resource.Audience.STAFF)
     return {"collection_id": item.collection_id}
