@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import ApplicationCall
 from core.timefmt import format_when
 
-from . import selectors, services
+from . import selectors
 from .models import Cohort, Program
 
 
@@ -37,42 +37,43 @@ def _url_for_slug(name: str, slug_kwarg: str, **kwargs) -> Callable[[str], str]:
     return lambda slug: f"{head}{slug}{tail}"
 
 
-def _application_call(cohort: Cohort) -> ApplicationCall | None:
-    """The cohort's call, from the columns the selectors annotate (no query)."""
-    if cohort.enrollment_mode != Cohort.EnrollmentMode.APPLICATION or cohort.call_id is None:
-        return None
-    return ApplicationCall(id=cohort.call_id, cohort=cohort, opens_at=cohort.call_opens_at,
-                           deadline=cohort.call_deadline, open_for_applications=cohort.call_is_open_for_applications,
-                           selection_confirmed_at=cohort.call_selection_confirmed_at)
-
-
-def _under_way(cohort: Cohort, today: date) -> bool:
+def under_way(cohort: Cohort, today: date) -> bool:
     return bool(cohort.starts_on and cohort.starts_on <= today and not (cohort.ends_on and cohort.ends_on < today))
+
+
+class ApplicationDisplay(NamedTuple):
+    """What the applications app says about an application cohort's call (cohorts does
+    not import applications: ApplicationsConfig.ready() registers this)."""
+
+    state: Callable[[Cohort, datetime], tuple[str, str]]  # (catalog label, program page sentence)
+    apply_url: Callable[[Cohort, datetime, str], str]  # its Apply page while it takes applications, else ""
+    # The viewer's own applications, as the program page's "where you stand" card per cohort id.
+    my_applications: Callable[[object, list[Cohort], str], dict[int, dict]]
+
+
+_application_display: ApplicationDisplay | None = None
+
+
+def set_application_display(display: ApplicationDisplay | None) -> None:
+    global _application_display
+    _application_display = display
 
 
 def _application_state(cohort: Cohort, now: datetime) -> tuple[str, str]:
     """(short label for the catalog, sentence for the program page) of an application-mode cohort."""
-    if cohort.registration_closed:
-        return "applications closed", services.registration_problem(cohort, now=now) or ""
-    call = _application_call(cohort)
-    if (call is None or not call.is_open(now)) and _under_way(cohort, timezone.localdate(now)):
-        return "in progress", "This cohort is under way; its participants were selected." + services.contact_line(cohort)
-    if call is None:
-        return "by application", "Applications are not open yet." + services.contact_line(cohort)
-    if call.selection_confirmed_at:
-        return "applications closed", (
-            "Applications are closed: the participants have been selected." + services.contact_line(cohort)
-        )
-    if not call.open_for_applications and not (call.deadline and now > call.deadline):
-        return "by application", "Applications are not open yet." + services.contact_line(cohort)
-    if call.is_open(now):
-        closes = f" Applications close {format_when(call.deadline, cohort.time_zone)}." if call.deadline else ""
-        return "applications open", "Participants are selected from the applications received." + closes
-    if call.opens_at and now < call.opens_at:
-        return "applications open soon", f"Applications open {format_when(call.opens_at, cohort.time_zone)}."
-    return "applications closed", (
-        f"Applications closed {format_when(call.deadline, cohort.time_zone)}." if call.deadline else "Applications are closed."
-    ) + services.contact_line(cohort)
+    if _application_display is None:  # the applications app is not installed
+        return "by application", "Applications are not open yet." + selectors.contact_line(cohort)
+    return _application_display.state(cohort, now)
+
+
+def _my_applications(person, cohorts: list[Cohort], organizer_slug: str) -> dict[int, dict]:
+    if _application_display is None:
+        return {}
+    return _application_display.my_applications(person, cohorts, organizer_slug)
+
+
+def _apply_url(cohort: Cohort, now: datetime, organizer_slug: str) -> str:
+    return _application_display.apply_url(cohort, now, organizer_slug) if _application_display is not None else ""
 
 
 def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now: datetime, today: date) -> str:
@@ -87,7 +88,7 @@ def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now:
         return "ended"
     if cohort.registration_closed:
         return "registration closed"
-    if _under_way(cohort, today):
+    if under_way(cohort, today):
         return "in progress"
     if cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
         return _application_state(cohort, now)[0]
@@ -117,7 +118,7 @@ def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime
     for program in programs:
         lines = []
         for cohort in program.runs:
-            problem = services.registration_problem(cohort, now=now)
+            problem = selectors.registration_problem(cohort, now=now)
             status = _status(cohort, seats_left=selectors.seats_left(cohort), problem=problem, now=now, today=today)
             when = dates(cohort)
             lines.append(f"{cohort.title}: {when} · {status}" if when else f"{cohort.title} · {status}")
@@ -134,7 +135,7 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
     rows = []
     for cohort in program.runs:
         seats_left = selectors.seats_left(cohort)
-        problem = services.registration_problem(cohort, now=now)
+        problem = selectors.registration_problem(cohort, now=now)
         row = {"cohort": cohort, "dates": dates(cohort), "seats_left": seats_left, "can_register": problem is None,
                "registration_problem": problem, "join_url": "", "join_label": "", "apply_url": "",
                # A run that is over shows its dates, not seats, prices and deadlines nobody can use.
@@ -145,10 +146,7 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
                                  else "Join the waitlist" if seats_left == 0 else "Register")
         elif cohort.enrollment_mode == Cohort.EnrollmentMode.APPLICATION:
             row["registration_problem"] = _application_state(cohort, now)[1]
-            call = _application_call(cohort)
-            if call is not None and not cohort.registration_closed and call.is_open(now):
-                row["apply_url"] = reverse("applications:apply",
-                                           kwargs={"organizer_slug": organizer_slug, "call_id": call.id})
+            row["apply_url"] = _apply_url(cohort, now, organizer_slug)
         rows.append(row)
     return rows
 
@@ -177,11 +175,9 @@ def attach_viewer_places(rows: list[dict], person, *, organizer_slug: str) -> No
     Sets row["mine"] = {"sentence", "url", "label"} on the cohorts they registered for
     (or applied to); the template shows it in place of the Register / Apply button.
     """
-    from applications.selectors import applications_of  # applications imports cohorts
-
     cohorts = [row["cohort"] for row in rows]
     places = selectors.my_places(person, cohorts)
-    applications = applications_of(person, [c.call_id for c in cohorts if getattr(c, "call_id", None)])
+    applied = _my_applications(person, cohorts, organizer_slug)
     for row in rows:
         cohort = row["cohort"]
         enrollment = places.get(cohort.pk)
@@ -194,17 +190,5 @@ def attach_viewer_places(rows: list[dict], person, *, organizer_slug: str) -> No
             else:
                 url, label = reverse("me:enrollment", kwargs={"enrollment_id": enrollment.pk}), "View your registration"
             row["mine"] = {"sentence": _place_sentence(enrollment), "url": url, "label": label}
-            continue
-        application = applications.get(getattr(cohort, "call_id", None))
-        if application is None or application.status == application.Status.WITHDRAWN:
-            continue
-        if application.status == application.Status.DRAFT:
-            row["mine"] = {"sentence": "You have started an application; it is not submitted yet.",
-                           "url": reverse("applications:apply", kwargs={"organizer_slug": organizer_slug,
-                                                                        "call_id": application.call_id}),
-                           "label": "Continue your application"}
-        else:
-            row["mine"] = {"sentence": f"You applied. Your application: {application.get_status_display().lower()}.",
-                           "url": reverse("applications:application_status",
-                                          kwargs={"organizer_slug": organizer_slug, "application_id": application.pk}),
-                           "label": "View your application"}
+        elif cohort.pk in applied:
+            row["mine"] = applied[cohort.pk]
