@@ -402,6 +402,15 @@ def free_seats(cohort: Cohort) -> int | None:
     return max(cohort.capacity - seats_taken(cohort), 0)
 
 
+def participations(*, organizer_id: int, person_id: int) -> QuerySet[Enrollment]:
+    """A person's enrollments at one organizer that make them a participant
+    (`Enrollment.PARTICIPATING`: confirmed or completed; an offer not yet accepted, a
+    seat awaiting payment or a waitlist place do not). The one definition the library's
+    and the community's audience rules start from."""
+    return Enrollment.objects.filter(organizer_id=organizer_id, person_id=person_id,
+                                     status__in=Enrollment.PARTICIPATING)
+
+
 def is_participant(cohort: Cohort, person) -> bool:
     """Whether the person takes part in the cohort (confirmed or completed)."""
     if person is None or not getattr(person, "is_authenticated", False):

@@ -66,7 +66,7 @@ def name_module_delegate(*, enrollment: Enrollment, module, person, now: datetim
     cohort = enrollment.cohort
     if not cohort.rotation_allowed:
         raise RegistrationError("This cohort does not rotate participants between modules.")
-    if enrollment.status not in (Status.CONFIRMED, Status.COMPLETED):
+    if enrollment.status not in Enrollment.PARTICIPATING:
         raise RegistrationError("Only a confirmed registration can name who attends each module.")
     if enrollment.organization_id is None:
         raise RegistrationError("Rotation is between colleagues of one organization; this registration names none.")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup, AffinityMembership, Cohort, CohortUserObjectPermission, Enrollment, Facilitator, Program
+from cohorts.selectors import participations
 from library.selectors import SEARCH_CONFIG, on_postgres
 from organizers.selectors import is_staff_at
 
@@ -37,7 +38,7 @@ K = Space.Kind
 
 
 def _participations(*, organizer_id: int, person) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(organizer_id=organizer_id, person_id=person, status__in=PARTICIPATING)
+    return participations(organizer_id=organizer_id, person_id=person)
 
 
 def _member_q(*, organizer_id: int, user_id: int) -> Q:

@@ -12,7 +12,6 @@ from django.utils.text import slugify
 from cohorts.models import AffinityGroup, Enrollment, Module, Program
 
 from .models import Collection, Resource, Topic
-from .selectors import PARTICIPANT_STATUSES
 from .services import refresh_search_vectors, save_collection_items
 
 A = Resource.Audience
@@ -160,7 +159,7 @@ def _proposal(ctx) -> list[int]:
     demo enrolled someone (proposing is for enrolled participants)."""
     for key in ("illinois", "alliance", "northsound", "partos"):
         enrollment = (
-            Enrollment.objects.filter(organizer=ctx.organizers[key], status__in=PARTICIPANT_STATUSES)
+            Enrollment.objects.filter(organizer=ctx.organizers[key], status__in=Enrollment.PARTICIPATING)
             .select_related("person").order_by("id").first()
         )
         if enrollment is None:

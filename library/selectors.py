@@ -19,24 +19,24 @@ from django.utils.html import escape
 from django_scopes import scopes_disabled
 
 from cohorts.models import AffinityGroup, AffinityMembership, Enrollment, Program
+from cohorts.selectors import participations
 from core.prepared import PreparedQuery
 from organizers.selectors import is_staff_at
 from organizers.templatetags.praxis import markdown_text
 
 from .models import Bookmark, Collection, CollectionItem, Resource, Topic
 
-# Enrollment statuses that make someone a participant for the library.
-PARTICIPANT_STATUSES = Enrollment.SEAT_HOLDING  # confirmed, offered or completed
 SEARCH_CONFIG = "english"
 PUBLIC_FIRST_PAGE = 20  # the library page's page size
 
 
 def _participations(*, organizer, user) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(organizer_id=organizer.id, person_id=user.id, status__in=PARTICIPANT_STATUSES)
+    # Who counts as a participant is the cohorts app's one rule, not the library's own.
+    return participations(organizer_id=organizer.id, person_id=user.id)
 
 
 def is_participant(*, organizer, user) -> bool:
-    """Enrolled (confirmed, offered or completed) in any cohort of the organizer."""
+    """Taking part (confirmed or completed, see cohorts.selectors.participations) in any cohort of the organizer."""
     if not user.is_authenticated:
         return False
     with scopes_disabled():

@@ -82,7 +82,7 @@ def stage_members(call: ApplicationCall) -> dict[str, list[Application]]:
     applied = list(call.applications.exclude(status=Application.Status.DRAFT).only("id", "applicant_id", "status"))
     enrollments = dict(
         Enrollment.objects.filter(cohort_id=call.cohort_id, person_id__in=[a.applicant_id for a in applied],
-                                  status__in=(Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED))
+                                  status__in=Enrollment.PARTICIPATING)
         .values_list("person_id", "status")
     )
     answered = set(CheckInResponse.objects.filter(round__cohort_id=call.cohort_id).values_list("person_id", flat=True))

@@ -218,7 +218,7 @@ def _alliance_checkins(cohort) -> None:
         return
     questions = [q for q in CHECKIN_QUESTIONS.splitlines() if q]
     today = dt.date.today()
-    enrollments = list(Enrollment.objects.filter(cohort=cohort, status__in=("confirmed", "completed"))
+    enrollments = list(Enrollment.objects.filter(cohort=cohort, status__in=Enrollment.PARTICIPATING)
                        .select_related("person").order_by("id"))
     for months in (1, 3, 6, 12):
         due_on = add_months(cohort.ends_on, months)

@@ -90,7 +90,7 @@ def world(organizer, other_organizer, staff_user):
         "participant of another program": enrolled(other_cohort),
         "participant of the chosen program": enrolled(cohort),
         "affinity group member": group_member,
-        "enrolled non-member of the group": enrolled(cohort, Enrollment.Status.OFFERED),
+        "enrolled non-member of the group": enrolled(cohort),
         "affinity group facilitator": facilitator_user,
         "staff": staff_user,
     }

@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from cohorts.models import Enrollment
+from cohorts.selectors import participations
 from library.models import Bookmark, Resource
-from library.selectors import visible_resources
+from library.selectors import is_participant, visible_resources
+from tests.factories import CohortFactory, EnrollmentFactory
 
 from .conftest import AUDIENCES, EXPECTED, HAS_LIBRARY
 
@@ -140,3 +143,20 @@ def test_admin_shows_staff_everything_of_their_organizer_only(world, client_for)
     for viewer in ("participant of the chosen program", "affinity group member", "anonymous"):
         response = client_for(world.viewers[viewer]).get(changelist)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], viewer
+
+
+@pytest.mark.parametrize("status", Enrollment.Status.values)
+def test_enrolled_only_resources_follow_the_one_participating_rule(world, status):
+    """The library does not keep its own list of statuses: whoever cohorts.selectors
+    counts as participating (confirmed or completed) sees enrolled-only resources and
+    keeps a library; an offer not yet accepted, a seat awaiting payment, a waitlist
+    place or a cancellation does not."""
+    cohort = CohortFactory(program__organizer=world.organizer)
+    person = EnrollmentFactory(cohort=cohort, status=status).person
+    with scopes_disabled():
+        participating = participations(organizer_id=world.organizer.id, person_id=person.id).exists()
+    visible = visible_resources(organizer=world.organizer, user=person)
+    assert participating == (status in Enrollment.PARTICIPATING)
+    assert visible.filter(pk=world.resources["enrolled"].pk).exists() == participating
+    assert visible.filter(pk=world.resources["program"].pk).exists() is False  # another program's cohort
+    assert is_participant(organizer=world.organizer, user=person) == participating
