@@ -21,8 +21,6 @@ from workplace.admin_mixins import CohortStaysUnpublishedUntilReady, ProgramStay
 from . import lifecycle, selectors
 from .models import (
     Affiliation,
-    AffinityGroup,
-    AffinityMembership,
     Cohort,
     Enrollment,
     Facilitator,
@@ -62,7 +60,6 @@ EnrollmentForm = form_naming_person(Enrollment)
 AffiliationForm = form_naming_person(Affiliation)
 FacilitatorForm = form_naming_person(Facilitator, "user", required=False)
 ModuleDelegateForm = form_naming_person(ModuleDelegate)
-AffinityMembershipForm = form_naming_person(AffinityMembership)
 
 
 # ---------------------------------------------------------------- programs
@@ -400,18 +397,3 @@ class ModuleDelegateAdmin(OrganizerScopedAdmin):
     list_filter = ["cohort", "module", "organizer"]
     search_fields = ["person__email", "organization__name", "module__title"]
     list_select_related = ["module", "organization", "person", "cohort__program"]
-
-
-class AffinityMembershipInline(ScopedTabularInline):
-    model = AffinityMembership
-    form = AffinityMembershipForm
-    extra = 0
-    fields = ["person"]
-
-
-@admin.register(AffinityGroup)
-class AffinityGroupAdmin(OrganizerScopedAdmin):
-    list_display = ["name", "cohort"]
-    list_filter = ["cohort", "organizer"]
-    search_fields = ["name"]
-    inlines = [AffinityMembershipInline]

@@ -11,7 +11,8 @@ import logging
 
 from django.utils import timezone
 
-from cohorts.models import AffinityGroup, Cohort, Enrollment, Facilitator, Program
+from cohorts.models import Cohort, Enrollment, Facilitator, Program
+from sessions_app.models import AffinityGroup
 
 from .models import Post, Space, SpaceMember, Thread
 from .services import refresh_search

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from cohorts.models import AffinityGroup, Cohort, Program
+from cohorts.models import Cohort, Program
+from sessions_app.models import AffinityGroup
 from library.uploads import private_storage_name
 from organizers.models import TenantModel
 

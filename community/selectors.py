@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup, AffinityMembership, Cohort, CohortUserObjectPermission, Enrollment, Facilitator, Program
+from cohorts.models import Cohort, CohortUserObjectPermission, Enrollment, Facilitator, Program
+from sessions_app.models import AffinityGroup, AffinityMembership
 from cohorts.selectors import participations
 from library.selectors import SEARCH_CONFIG, on_postgres
 from organizers.selectors import is_staff_at

@@ -9,7 +9,8 @@ so it is safe to re-run. Programs and modules are found by the catalog's natural
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
-from cohorts.models import AffinityGroup, Enrollment, Module, Program
+from cohorts.models import Enrollment, Module, Program
+from sessions_app.models import AffinityGroup
 
 from .models import Collection, Resource, Topic
 from .services import refresh_search_vectors, save_collection_items

@@ -9,9 +9,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cohorts.models import AffinityGroup, Cohort, Module, Program
+from cohorts.models import Cohort, Module, Program
 from organizers.models import TenantModel
-from sessions_app.models import Session
+from sessions_app.models import AffinityGroup, Session
 
 from .uploads import private_storage_name
 

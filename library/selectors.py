@@ -18,7 +18,8 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup, AffinityMembership, Enrollment, Program
+from cohorts.models import Enrollment, Program
+from sessions_app.models import AffinityGroup, AffinityMembership
 from cohorts.selectors import participations
 from core.prepared import PreparedQuery
 from organizers.selectors import is_staff_at

@@ -104,12 +104,13 @@ def erase_account(*, user, now: dt.datetime | None = None) -> None:
     from allauth.mfa.models import Authenticator
 
     from applications.models import Application, DemographicResponse, TeamMember
-    from cohorts.models import AffinityMembership, Affiliation, CohortUserObjectPermission, ModuleDelegate
+    from cohorts.models import Affiliation, CohortUserObjectPermission, ModuleDelegate
     from notifications.models import OutboundMessage
     from organizers.models import Membership
     from reports.certificates import revoke_certificate
     from reports.models import Certificate
     from sessions_app.models import (
+        AffinityMembership,
         AssistanceRequest,
         CalendarFeed,
         CheckInResponse,

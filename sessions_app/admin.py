@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django_scopes import scopes_disabled
 
+from cohorts.admin import form_naming_person
 from organizers.admin_base import OrganizerScopedAdmin, ScopedTabularInline, TenantModelForm
 from organizers.admin_zones import ZonedDateTimesAdmin, zoned_column
 from organizers.selectors import staff_organizer_ids
@@ -15,6 +16,8 @@ from .services.sessions import create_session_series, reschedule_session, series
 from .schedule import schedule_changed
 from .forms import SessionSeriesForm
 from .models import (
+    AffinityGroup,
+    AffinityMembership,
     AssistanceRequest,
     Attendance,
     CheckInRound,
@@ -204,3 +207,18 @@ class AssistanceRequestAdmin(ZonedDateTimesAdmin, OrganizerScopedAdmin):
 @admin.register(CheckInRound)
 class CheckInRoundAdmin(OrganizerScopedAdmin):
     list_display = ["cohort", "months_after", "due_on", "sent_at", "reminded_at"]
+
+
+class AffinityMembershipInline(ScopedTabularInline):
+    model = AffinityMembership
+    form = form_naming_person(AffinityMembership)
+    extra = 0
+    fields = ["person"]
+
+
+@admin.register(AffinityGroup)
+class AffinityGroupAdmin(OrganizerScopedAdmin):
+    list_display = ["name", "cohort"]
+    list_filter = ["cohort", "organizer"]
+    search_fields = ["name"]
+    inlines = [AffinityMembershipInline]

@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 
 from cohorts.demo import partos_trajectory
-from cohorts.models import AffinityGroup, AffinityMembership, Cohort, Enrollment, Facilitator, Module, Program
+from cohorts.models import Cohort, Enrollment, Facilitator, Module, Program
 
 from .services.office_hours import publish_office_hours
 from .services.reminders import add_months
 from .services.sessions import grant_facilitation, series_starts
 from .models import (
+    AffinityGroup,
+    AffinityMembership,
     AssistanceRequest,
     Attendance,
     CheckInResponse,

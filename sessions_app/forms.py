@@ -5,9 +5,9 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Team
+from cohorts.models import Cohort, Facilitator, Module, Team
 
-from .models import AssistanceRequest, Session, SessionFeedback
+from .models import AffinityGroup, AssistanceRequest, Session, SessionFeedback
 
 
 class SessionSeriesForm(forms.Form):

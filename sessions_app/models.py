@@ -7,8 +7,42 @@ from django.db import models
 from django.db.models import F, Q
 from timezone_field import TimeZoneField
 
-from cohorts.models import AffinityGroup, Cohort, Facilitator, Module, Organization, Program, Team
+from cohorts.models import Cohort, Facilitator, Module, Organization, Program, Team
 from organizers.models import Organizer, TenantModel
+
+
+class AffinityGroup(TenantModel):
+    """A self-selected group within a cohort (seed 004 runs racial-justice sessions in affinity groups).
+
+    Membership, the group's sessions and its notes are visible only to its members,
+    its facilitators and the organizer's staff.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="affinity_groups")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    facilitators = models.ManyToManyField(Facilitator, blank=True, related_name="affinity_groups")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="AffinityMembership", related_name="affinity_groups", blank=True
+    )
+
+    class Meta:
+        db_table = "cohorts_affinitygroup"  # born in cohorts; moved next to its pages, the table kept
+        ordering = ["cohort", "name"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "name"], name="unique_affinity_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AffinityMembership(TenantModel):
+    group = models.ForeignKey(AffinityGroup, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affinity_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "cohorts_affinitymembership"
+        constraints = [models.UniqueConstraint(fields=["group", "person"], name="unique_affinity_membership")]
 
 
 class Session(TenantModel):

@@ -12,18 +12,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from factory.django import DjangoModelFactory
 
-from cohorts.models import (
-    AffinityGroup,
-    AffinityMembership,
-    Affiliation,
-    Cohort,
-    Enrollment,
-    Facilitator,
-    Module,
-    Organization,
-    Program,
-    Team,
-)
+from cohorts.models import Affiliation, Cohort, Enrollment, Facilitator, Module, Organization, Program, Team
+from sessions_app.models import AffinityGroup, AffinityMembership
 from organizers.models import Membership, Organizer
 from organizers.roles import Role
 

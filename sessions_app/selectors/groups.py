@@ -1,6 +1,6 @@
 """Reads of affinity groups."""
 
-from cohorts.models import AffinityGroup
+from ..models import AffinityGroup
 from organizers.selectors import is_staff_at
 
 

@@ -8,17 +8,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from cohorts.models import (
-    AffinityGroup,
-    AffinityMembership,
-    Cohort,
-    CohortUserObjectPermission,
-    Enrollment,
-    ModuleDelegate,
-)
+from cohorts.models import Cohort, CohortUserObjectPermission, Enrollment, ModuleDelegate
 from organizers.selectors import is_staff_at, memberships_of, staff_organizer_ids
 
-from ..models import Session
+from ..models import AffinityGroup, AffinityMembership, Session
 
 
 ACTIVE_ENROLLMENT = Enrollment.PARTICIPATING  # the one participating set (cohorts/models.py)

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from cohorts.models import AffinityGroup, AffinityMembership
+from ..models import AffinityGroup, AffinityMembership
 
 from ..selectors.sessions import is_enrolled
 from . import SessionsError

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from cohorts.models import AffinityGroup
+from ..models import AffinityGroup
 from organizers.permissions import organizer_view
 
 from ..models import Session

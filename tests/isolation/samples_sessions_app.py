@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup
+from sessions_app.models import AffinityGroup
 from organizers.roles import Role
 from sessions_app.services.feeds import create_calendar_feed
 from sessions_app.services.office_hours import publish_office_hours

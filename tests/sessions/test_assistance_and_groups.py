@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityMembership
+from sessions_app.models import AffinityMembership
 from organizers.roles import Role
 from sessions_app.models import AssistanceRequest, SessionNote
 from tests.factories import CohortFactory, FacilitatorFactory, TeamFactory, UserFactory, member

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
-from cohorts.models import AffinityGroup
+from sessions_app.models import AffinityGroup
 from sessions_app.demo import ILLINOIS_TRAININGS
 from sessions_app.models import CheckInRound, CohortSessionSettings, OfficeHourSlot, Session
 
