@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort, Enrollment, Organization
+from core.urls import absolute_url
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
 
@@ -116,11 +117,13 @@ def _to_stripe(request, order: Order):
     try:
         url = stripe_gateway.create_checkout(
             order=order, amount=selectors.balance(order),
-            success_url=request.build_absolute_uri(
-                reverse("billing:order", kwargs={"organizer_slug": order.organizer.slug, "order_id": order.pk})
+            success_url=absolute_url(
+                reverse("billing:order", kwargs={"organizer_slug": order.organizer.slug, "order_id": order.pk}),
+                request=request,
             ) + "?paid=1",
-            cancel_url=request.build_absolute_uri(
-                reverse("billing:order", kwargs={"organizer_slug": order.organizer.slug, "order_id": order.pk})
+            cancel_url=absolute_url(
+                reverse("billing:order", kwargs={"organizer_slug": order.organizer.slug, "order_id": order.pk}),
+                request=request,
             ),
         )
     except stripe_gateway.StripeNotConfigured:
