@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from timezone_field import TimeZoneField
 
@@ -31,7 +32,14 @@ class Organization(TenantModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organizer", "name"], name="unique_organization_name")]
+        # Any case: "ACME" and "Acme" registering at the same moment are one organization
+        # (lifecycle.organization_named reads the winner back), and the admin says so.
+        constraints = [
+            models.UniqueConstraint(
+                "organizer", Lower("name"), name="unique_organization_name_any_case",
+                violation_error_message="This organizer already has an organization of this name (in any case).",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
