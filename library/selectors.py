@@ -249,9 +249,8 @@ class CappedPaginator(Paginator):
             with scopes_disabled():
                 found = {r.pk: r for r in self.object_list.model.objects.filter(pk__in=ids)}
             return self._get_page([found[pk] for pk in ids if pk in found], number, self)
-        if self.capped and self._reads[1] and not getattr(self, "_narrowed", False):
-            self._narrowed = True
-            self.object_list = self.object_list.filter(pk__in={row[0] for row in self._candidates()})
+        # Another order (oldest, newest, title) runs in the database over every match: the
+        # capped read is in no particular order, so the oldest match need not be among it.
         return super().page(number)
 
 
