@@ -37,8 +37,12 @@ def _url_for_slug(name: str, slug_kwarg: str, **kwargs) -> Callable[[str], str]:
     return lambda slug: f"{head}{slug}{tail}"
 
 
+def has_ended(cohort: Cohort, today: date) -> bool:
+    return bool(cohort.ends_on and cohort.ends_on < today)
+
+
 def under_way(cohort: Cohort, today: date) -> bool:
-    return bool(cohort.starts_on and cohort.starts_on <= today and not (cohort.ends_on and cohort.ends_on < today))
+    return bool(cohort.starts_on and cohort.starts_on <= today and not has_ended(cohort, today))
 
 
 class ApplicationDisplay(NamedTuple):
@@ -84,7 +88,7 @@ def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now:
         if seats_left:
             return f"{seats_left} seat{'s' if seats_left != 1 else ''} left"
         return "full — waitlist open"
-    if cohort.ends_on and cohort.ends_on < today:  # over is over, whether or not registration was closed
+    if has_ended(cohort, today):  # over is over, whether or not registration was closed
         return "ended"
     if cohort.registration_closed:
         return "registration closed"
@@ -132,6 +136,7 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
     here = {"organizer_slug": organizer_slug, "program_slug": program.slug}
     register_url = _url_for_slug("cohorts:register", "cohort_slug", **here)
     team_url = _url_for_slug("cohorts:register_team", "cohort_slug", **here)
+    today = timezone.localdate(now)  # the same day the catalog judges by
     rows = []
     for cohort in program.runs:
         seats_left = selectors.seats_left(cohort)
@@ -139,7 +144,7 @@ def cohort_rows(program: Program, *, organizer_slug: str, now: datetime) -> list
         row = {"cohort": cohort, "dates": dates(cohort), "seats_left": seats_left, "can_register": problem is None,
                "registration_problem": problem, "join_url": "", "join_label": "", "apply_url": "",
                # A run that is over shows its dates, not seats, prices and deadlines nobody can use.
-               "ended": bool(cohort.ends_on and cohort.ends_on < timezone.localtime(now, cohort.time_zone).date())}
+               "ended": has_ended(cohort, today)}
         if problem is None:
             row["join_url"] = (team_url if cohort.is_team_cohort else register_url)(cohort.slug)
             row["join_label"] = ("Register your team" if cohort.is_team_cohort

@@ -622,10 +622,26 @@ def resend_team_invitation(*, invitation: TeamInvitation, by, now: datetime | No
 
 
 def _withdraw_invitations(enrollment: Enrollment, now: datetime) -> None:
-    """A lead's registration ended: the members who had not answered have no team place to confirm."""
-    TeamInvitation.objects.filter(lead_enrollment=enrollment, status=TeamInvitation.Status.PENDING).update(
+    """A lead's registration ended: the members who had not answered have no team place to
+    confirm, and each is told so (they were asked to answer, and may be about to)."""
+    pending = list(TeamInvitation.objects.filter(lead_enrollment=enrollment, status=TeamInvitation.Status.PENDING))
+    TeamInvitation.objects.filter(pk__in=[i.pk for i in pending]).update(
         status=TeamInvitation.Status.WITHDRAWN, answered_at=now
     )
+    cohort = enrollment.cohort
+    for invitation in pending:
+        notify(
+            organizer=cohort.organizer,
+            template="cohorts/team_invitation_withdrawn",
+            dedupe_key=f"cohorts:team-invitation={invitation.pk}:withdrawn",
+            to_email=invitation.email,
+            context={
+                "member_name": invitation.full_name,
+                "lead_name": enrollment.person.display_name,
+                "cohort_title": str(cohort),
+                "contact": cohort.contact_email or cohort.organizer.contact_email,
+            },
+        )
 
 
 def due_team_invitations(*, now: datetime | None = None, after: timedelta):

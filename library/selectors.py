@@ -189,7 +189,8 @@ class CappedPaginator(Paginator):
         up to ``cap`` title matches: one query either way (PostgreSQL skips the second
         part when the first finds ``cap`` or fewer)."""
         fields = self._fields
-        if not (self.query and on_postgres()):
+        # Title matches only matter to the rank order; another order just needs the count.
+        if not (self.query and on_postgres() and self.in_rank_order):
             return list(self.object_list.order_by().values_list(*fields)[: self.cap + 1]), []
         with connection.cursor() as cursor:
             cursor.execute(*self.reads_sql())

@@ -51,7 +51,7 @@ def notify(
     existing = outbox.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing, False
-    opted_out = recipient is not None and recipient.opted_out_of_optional_messages and not essential
+    status = _first_status(recipient, essential)
     try:
         with transaction.atomic():  # a savepoint, so a lost race leaves the caller's transaction usable
             message = outbox.create(
@@ -63,11 +63,11 @@ def notify(
                 attachments=attachments or [],
                 dedupe_key=dedupe_key,
                 essential=essential,
-                status=OutboundMessage.Status.SUPPRESSED if opted_out else OutboundMessage.Status.PENDING,
+                status=status,
             )
     except IntegrityError:
         return outbox.get(dedupe_key=dedupe_key), False
-    if not opted_out:
+    if status == OutboundMessage.Status.PENDING:
         enqueue_send(message)
     return message, True
 
@@ -103,11 +103,10 @@ def notify_many(*, organizer, template: str, notices: list[Notice], essential: b
         for notice in chunk:
             if notice.dedupe_key in existing or notice.dedupe_key in fresh:
                 continue
-            opted_out = notice.recipient.opted_out_of_optional_messages and not essential
             fresh[notice.dedupe_key] = OutboundMessage(
                 organizer=organizer, recipient=notice.recipient, to_email=notice.recipient.email, template=template,
                 context=notice.context, attachments=[], dedupe_key=notice.dedupe_key, essential=essential,
-                status=OutboundMessage.Status.SUPPRESSED if opted_out else OutboundMessage.Status.PENDING,
+                status=_first_status(notice.recipient, essential),
             )
         try:
             with transaction.atomic():
@@ -124,6 +123,13 @@ def notify_many(*, organizer, template: str, notices: list[Notice], essential: b
                 enqueue_send(message)
         created += len(rows)
     return created
+
+
+def _first_status(recipient, essential: bool) -> str:
+    """Pending, or suppressed for someone who opted out of optional messages (kept, never sent)."""
+    if recipient is not None and recipient.opted_out_of_optional_messages and not essential:
+        return OutboundMessage.Status.SUPPRESSED
+    return OutboundMessage.Status.PENDING
 
 
 def _check_links(context: dict[str, Any]) -> None:

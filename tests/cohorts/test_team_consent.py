@@ -351,17 +351,25 @@ def test_a_member_already_registered_is_told_when_confirming_and_can_decline(org
     assert taken(cohort) == 2
 
 
-def test_a_cancelled_lead_withdraws_pending_members_and_frees_their_seats(organizer, client_for):
-    cohort = team_cohort(organizer, capacity=10)
-    lead = UserFactory()
+def test_a_cancelled_lead_withdraws_pending_members_and_frees_their_seats(
+    organizer, client_for, django_capture_on_commit_callbacks,
+):
+    cohort = team_cohort(organizer, capacity=10, contact_email="team@organizer.example")
+    lead = UserFactory(full_name="Lee Lead")
     with scope(organizer=organizer.pk):
         registration = lifecycle.register_team(
             cohort=fresh(cohort), lead=lead, organization_name="Iowa",
             members=[lifecycle.TeamMemberInvite(email="a@iowa.example", name="Ana Iowa")])
         link = path_of(lifecycle.invitation_url(registration.invitations[0]))
     assert taken(cohort) == 2
-    client_for(lead).post(reverse("me:cancel", kwargs={"enrollment_id": registration.enrollments[0].pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(lead).post(reverse("me:cancel", kwargs={"enrollment_id": registration.enrollments[0].pk}))
     assert taken(cohort) == 0
+    # Ana was asked to answer: she hears that there is nothing to answer any more.
+    withdrawn = [m for m in mail.outbox if m.to == ["a@iowa.example"] and "No need to answer" in m.subject]
+    assert len(withdrawn) == 1
+    assert withdrawn[0].body.startswith("Hello Ana Iowa,") and "Lee Lead" in withdrawn[0].body
+    assert "has now been cancelled" in withdrawn[0].body and "team@organizer.example" in withdrawn[0].body
     page = client_for(None).post(link, {"action": "confirm", "full_name": "Ana Iowa"})
     assert page.status_code == 400 and "registration has ended" in page.content.decode()
     assert not get_user_model().objects.filter(email="a@iowa.example").exists()
