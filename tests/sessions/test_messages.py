@@ -113,11 +113,14 @@ def test_admin_changing_a_time_sends_the_changed_time_message(organizer, client_
     person = enroll(cohort).person
     staff = member(organizer, Role.STAFF)
     url = reverse("admin:sessions_app_session_change", args=[session.id])
-    new_start = timezone.localtime(session.starts_at + dt.timedelta(days=1), dt.timezone.utc)
+    # Staff type times in the organizer's zone; the end is computed as a whole
+    # date and time so a start late in the evening does not end "yesterday".
+    new_start = timezone.localtime(session.starts_at + dt.timedelta(days=1), organizer.time_zone)
+    new_end = new_start + dt.timedelta(hours=1)
     data = {
         "organizer": organizer.id, "cohort": cohort.id, "kind": "training", "title": session.title,
         "description": "", "starts_at_0": new_start.strftime("%Y-%m-%d"), "starts_at_1": new_start.strftime("%H:%M:%S"),
-        "ends_at_0": new_start.strftime("%Y-%m-%d"), "ends_at_1": (new_start + dt.timedelta(hours=1)).strftime("%H:%M:%S"),
+        "ends_at_0": new_end.strftime("%Y-%m-%d"), "ends_at_1": new_end.strftime("%H:%M:%S"),
         "location": "", "video_url": "", "capacity": "",
         "attendances-TOTAL_FORMS": "0", "attendances-INITIAL_FORMS": "0",
     }
