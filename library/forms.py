@@ -23,8 +23,14 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, topics=(), programs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "Any topic"), *[(t.slug, t.name) for t in topics]]
-        self.fields["program"].choices = [("", "Any program"), *[(p.id, p.title) for p in programs]]
+        for name, choices in self.organizer_choices(topics=topics, programs=programs).items():
+            self.fields[name].choices = choices
+
+    @staticmethod
+    def organizer_choices(*, topics, programs) -> dict[str, list[tuple]]:
+        """The choices that depend on the organizer: its topics and programs."""
+        return {"topic": [("", "Any topic"), *[(t.slug, t.name) for t in topics]],
+                "program": [("", "Any program"), *[(p.id, p.title) for p in programs]]}
 
     def cleaned_or_empty(self) -> dict:
         """Valid filters; an invalid one (a stale link, a typo) is dropped."""

@@ -14,7 +14,7 @@ from functools import cached_property
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
@@ -416,23 +416,24 @@ _public_collections = PreparedQuery(  # what an anonymous visitor's collection l
 
 
 _public_published = dict(status=Resource.Status.PUBLISHED, audience=Resource.Audience.PUBLIC)
-_public_count = PreparedQuery(
-    lambda organizer_id: Resource.objects.filter(organizer_id=organizer_id, **_public_published)
-    .order_by().values("organizer_id").annotate(n=Count("id")).values_list("n"),
-    params={"organizer_id": int}, tenant="organizer_id",
-)
-_public_newest = PreparedQuery(
-    lambda organizer_id: Resource.objects.filter(organizer_id=organizer_id, **_public_published)
-    .order_by(*SORTS["newest"][1])[:PUBLIC_FIRST_PAGE],
-    params={"organizer_id": int}, tenant="organizer_id",
-)
+def _public_newest_with_count(organizer_id):
+    public = Resource.objects.filter(organizer_id=organizer_id, **_public_published)
+    # How many there are in all rides along as a scalar subquery, which PostgreSQL and
+    # SQLite run once for the statement: one round trip for the count and the page.
+    count = public.order_by().values("organizer_id").annotate(n=Count("id")).values("n")
+    # The list shows no body: neither it nor its search vector (each as long as the text) is read.
+    return (public.annotate(public_total=Subquery(count)).defer("body", "search_vector")
+            .order_by(*SORTS["newest"][1])[:PUBLIC_FIRST_PAGE])
+
+
+_public_newest = PreparedQuery(_public_newest_with_count, params={"organizer_id": int}, tenant="organizer_id")
 
 
 def public_first_page(*, organizer) -> tuple[int, list[Resource]]:
     """What an anonymous visitor's unfiltered library page lists first: (how many in
     all, the newest PUBLIC_FIRST_PAGE), as ``browse_resources`` would, with prepared reads."""
-    counted = _public_count.run(organizer_id=organizer.id)
-    return (counted[0][0] if counted else 0), _public_newest.run(organizer_id=organizer.id)
+    newest = _public_newest.run(organizer_id=organizer.id)
+    return (newest[0].public_total if newest else 0), newest
 
 
 def filter_choices(*, organizer) -> tuple[list[Topic], list[Program]]:

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
@@ -18,6 +19,9 @@ from .models import Resource, Topic
 from .uploads import UploadSizeLimitHandler, private_file_response
 
 PAGE_SIZE = selectors.PUBLIC_FIRST_PAGE
+_KIND_LABELS = dict(Resource.Kind.choices)
+_LANGUAGE_LABELS = dict(Resource._meta.get_field("language").choices)
+_AUDIENCE_LABELS = dict(Resource.Audience.choices)
 
 
 def _staff(request) -> bool:
@@ -49,8 +53,9 @@ def _refuse(request):
 def library_index(request, organizer_slug: str):
     organizer = request.organizer
     topics, programs = selectors.filter_choices(organizer=organizer)
-    form = LibraryFilterForm(request.GET or None, topics=topics, programs=programs)
-    values = form.cleaned_or_empty() if request.GET else {}
+    # The form only checks what was typed; an empty query string (most visits) needs none.
+    form = LibraryFilterForm(request.GET, topics=topics, programs=programs) if request.GET else None
+    values = form.cleaned_or_empty() if form is not None else {}
     filters = selectors.LibraryFilters(**{k: v for k, v in values.items() if v})
     if (filters == selectors.LibraryFilters() and request.GET.get("page", "1") == "1"
             and not request.user.is_authenticated and not _staff(request)):
@@ -78,11 +83,15 @@ def library_index(request, organizer_slug: str):
         resource.is_bookmarked = resource.pk in bookmarked
         resource.topic_names = topics_of.get(resource.pk, [])
         resource.detail_url = f"{detail_base}{resource.pk}/"
+        # Labels by dict: get_FOO_display() flattens the field's choices on every call.
+        resource.kind_label = _KIND_LABELS.get(resource.kind, resource.kind)
+        resource.language_label = _LANGUAGE_LABELS.get(resource.language, resource.language)
+        resource.audience_label = _AUDIENCE_LABELS.get(resource.audience, resource.audience)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(request, "library/index.html", {
-        "form": form,
-        "selects": _filter_selects(form),
+        "search_label": LibraryFilterForm.base_fields["q"].label,
+        "selects": _filter_selects(form, topics=topics, programs=programs),
         "filters": filters,
         "page": page,
         "resources": rows,
@@ -110,19 +119,24 @@ class _KnownFirstPage:
         return self.first[index]
 
 
-def _filter_selects(form) -> list[dict]:
-    """The filter drop-downs with their options and which one is chosen, built once in Python."""
+def _filter_selects(form: LibraryFilterForm | None, *, topics, programs) -> list[dict]:
+    """The filter drop-downs with their options, the one typed in the address selected
+    (`form` is None when nothing was). Written in Python, from the form's own fields
+    and choices: a topic's and a program's worth of <option>s per page cost the template
+    engine more than the rest of the page's form."""
+    organizer_choices = LibraryFilterForm.organizer_choices(topics=topics, programs=programs)
     selects = []
-    for field in form:
-        if field.name == "q":
+    for name, field in LibraryFilterForm.base_fields.items():
+        if name == "q":
             continue
-        chosen = field.value()
+        chosen = form[name].value() if form is not None else None
         chosen = "" if chosen is None else str(chosen)
-        selects.append({
-            "name": field.html_name, "id": field.id_for_label, "label": field.label,
-            "options": [(str(value), label, chosen != "" and str(value) == chosen)
-                        for value, label in field.field.choices],
-        })
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((value, " selected" if chosen != "" and value == chosen else "", label)
+             for value, label in ((str(value), label) for value, label in organizer_choices.get(name, field.choices))),
+        )
+        selects.append({"name": name, "id": f"id_{name}", "label": field.label, "options": options})
     return selects
 
 

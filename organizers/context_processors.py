@@ -3,6 +3,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from core.assets import page_assets
+
 from .selectors import organizers_of, staff_organizer_ids
 
 _SITE_LINKS = {"home": "home", "my_programs": "me:programs", "profile": "accounts:profile",
@@ -41,6 +43,7 @@ def organizer_context(request):
     organizer = getattr(request, "organizer", None)
     return {
         "current_organizer": organizer,
+        "assets": page_assets(),
         "links": _links(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF,
                         organizer.slug if organizer is not None else None),
         "access": getattr(request, "access", None),
