@@ -58,8 +58,7 @@ def program_detail(request, organizer_slug: str, program_slug: str):
     now = timezone.now()
     rows = display.cohort_rows(program, organizer_slug=organizer_slug, now=now)
     attach_prices(rows, on=timezone.localdate())
-    sessions = upcoming_public_sessions(organizer_id=request.organizer.id, cohort_ids=[r["cohort"].pk for r in rows],
-                                        now=now)
+    sessions = upcoming_public_sessions(organizer_id=request.organizer.id, program_id=program.id, now=now)
     for row in rows:
         row["upcoming_sessions"] = sessions.get(row["cohort"].pk, [])
     display.attach_viewer_places(rows, request.user, organizer_slug=organizer_slug)

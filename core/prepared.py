@@ -17,6 +17,8 @@ How: `build` is called once with sentinel values in place of the parameters; the
 compiled SQL's parameter list is searched for them, and each run puts the real values
 in those positions. A parameter the ORM transforms (`__icontains` wraps it in `%`),
 inlines or drops cannot be found, and compiling says so instead of running wrong SQL.
+Parameters are int, str or aware datetime (adapted for each run as the backend's ORM
+adapts it: SQLite stores text).
 Querysets of model instances and of `values_list()` tuples are supported, with
 annotations; `select_related` and `prefetch_related` are not (run a second prepared
 query instead, which is what they would do anyway, minus the building).
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -52,14 +55,17 @@ def _sentinel(kind: type, index: int):
         return _INT_SENTINEL_BASE - index
     if kind is str:
         return f"\x1fprepared-parameter-{index}\x1f"
-    raise TypeError(f"PreparedQuery parameters are int or str, not {kind.__name__}")
+    if kind is datetime:
+        # Year 2, a few microseconds in: before any record, and still a valid date in any zone.
+        return datetime(2, 1, 1, 0, 0, 0, 1000 + index, tzinfo=UTC)
+    raise TypeError(f"PreparedQuery parameters are int, str or datetime, not {kind.__name__}")
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
+    slots: tuple[tuple[int, str, Callable | None], ...]  # (position in params, parameter name, how the ORM adapts it)
     compiler: Any  # the SQLCompiler that wrote `sql`: it knows the columns
     converters: dict  # column position -> (the database's and the fields' converters), as the ORM applies them
     shape: str  # "model", "tuples" or "flat"
@@ -112,12 +118,14 @@ class PreparedQuery:
         for name, kind in self.params.items():
             if not isinstance(values[name], kind) or isinstance(values[name], bool):
                 raise TypeError(f"{name} must be {kind.__name__}, not {type(values[name]).__name__}")
+            if kind is datetime and values[name].tzinfo is None:
+                raise TypeError(f"{name} must be an aware datetime")
         if self.tenant is not None:
             _check_scope(values[self.tenant])
         compiled, alias = self._for_database()
         params = list(compiled.params)
-        for position, name in compiled.slots:
-            params[position] = values[name]
+        for position, name, adapt in compiled.slots:
+            params[position] = values[name] if adapt is None else adapt(values[name])
         with _cursor(connections[alias]) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -161,18 +169,26 @@ class PreparedQuery:
     def _compile(self, queryset: QuerySet, alias: str) -> _Compiled:
         if queryset._prefetch_related_lookups:
             raise ImproperlyConfigured("a PreparedQuery cannot prefetch; prepare the related query separately")
-        by_value = {value: name for name, value in self._sentinels.items()}
+        by_value: dict[Any, tuple[str, Callable | None]] = {}
+        for name, value in self._sentinels.items():
+            if isinstance(value, datetime):
+                # A datetime reaches the SQL as the backend adapts it (SQLite: a string);
+                # each run adapts the real value the same way.
+                adapt = connections[alias].ops.adapt_datetimefield_value
+                by_value[adapt(value)] = (name, adapt)
+            else:
+                by_value[value] = (name, None)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         # Choices are str enums; send their values, as the ORM's own cursor would.
         params = [value.value if isinstance(value, Enum) else value for value in params]
         slots = []
         for position, value in enumerate(params):
-            if isinstance(value, (int, str)) and not isinstance(value, bool) and value in by_value:
-                slots.append((position, by_value[value]))
+            if isinstance(value, (int, str, datetime)) and not isinstance(value, bool) and value in by_value:
+                slots.append((position, *by_value[value]))
             elif isinstance(value, str) and "\x1fprepared-parameter-" in value:
                 raise ImproperlyConfigured(f"the ORM transformed a parameter into {value!r}; filter on it exactly")
-        missing = set(self.params) - {name for _, name in slots}
+        missing = set(self.params) - {name for _, name, _ in slots}
         if missing:
             raise ImproperlyConfigured(f"parameters {sorted(missing)} do not reach the SQL as values")
 

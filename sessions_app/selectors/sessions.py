@@ -4,11 +4,14 @@ Visibility is computed from explicit filters on the person (enrollments, delegat
 grants, group memberships), so the same rules serve tenant pages (inside a scope) and
 the calendar feeds (which span organizers and run with scopes disabled)."""
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from cohorts.models import Cohort, CohortUserObjectPermission, Enrollment, ModuleDelegate
+from core.prepared import PreparedQuery
 from organizers.selectors import is_staff_at, memberships_of, staff_organizer_ids
 
 from ..models import AffinityGroup, AffinityMembership, Session
@@ -162,14 +165,24 @@ def schedule_for(user, organizer, *, past: bool = False) -> QuerySet[Session]:
 
 
 
-def upcoming_public_sessions(*, organizer_id: int, cohort_ids, now, per_cohort: int = 6) -> dict[int, list[Session]]:
-    """The next sessions of these cohorts (affinity groups' private ones left out), for
-    the public program page: one query however many cohorts, at most `per_cohort` each."""
+# The program page is among the busiest public pages: its sessions are a prepared read
+# (core.prepared), built once per process.
+_upcoming_public = PreparedQuery(
+    lambda organizer_id, program_id, now: Session.objects.filter(
+        organizer_id=organizer_id, cohort__program_id=program_id, cohort__is_published=True, ends_at__gt=now,
+        affinity_group__isnull=True,
+    ).only("id", "organizer_id", "cohort_id", "title", "kind", "starts_at", "ends_at").order_by("starts_at", "id"),
+    params={"organizer_id": int, "program_id": int, "now": datetime}, tenant="organizer_id",
+)
+
+
+def upcoming_public_sessions(*, organizer_id: int, program_id: int, now: datetime,
+                             per_cohort: int = 6) -> dict[int, list[Session]]:
+    """The next sessions of the program's published cohorts (affinity groups' private
+    ones left out), for the public program page: one query however many cohorts, at
+    most `per_cohort` each, by cohort id."""
     by_cohort: dict[int, list[Session]] = {}
-    rows = (Session.objects.filter(organizer_id=organizer_id, cohort_id__in=list(cohort_ids), ends_at__gt=now,
-                                   affinity_group__isnull=True)
-            .only("id", "cohort_id", "title", "kind", "starts_at", "ends_at").order_by("starts_at", "id"))
-    for session in rows:
+    for session in _upcoming_public.run(organizer_id=organizer_id, program_id=program_id, now=now):
         found = by_cohort.setdefault(session.cohort_id, [])
         if len(found) < per_cohort:
             found.append(session)

@@ -236,3 +236,28 @@ def test_a_price_without_tax_does_not_mention_tax(organizer, client_for):
     assert "400.00" in page and "% tax" not in page
     taxed = priced_cohort(organizer, amount="400.00", tax="21")
     assert "plus 21% tax" in client_for(None).get(program_url(taxed.program)).content.decode()
+
+
+def test_the_program_page_lists_each_runs_next_public_sessions_only(organizer, client_for):
+    from sessions_app.models import AffinityGroup
+    from tests.sessions.factories import SessionFactory
+
+    now = timezone.now()
+    cohort = CohortFactory(program__organizer=organizer, title="Spring series")
+    program = cohort.program
+    for day in range(1, 9):  # eight to come: the page names the next six
+        SessionFactory(cohort=cohort, title=f"Coming {day}", starts_at=now + dt.timedelta(days=day))
+    SessionFactory(cohort=cohort, title="Held last week", starts_at=now - dt.timedelta(days=7))
+    with scopes_disabled():
+        group = AffinityGroup.objects.create(organizer=organizer, cohort=cohort, name="BIPOC caucus")
+    SessionFactory(cohort=cohort, title="Caucus meeting", affinity_group=group, starts_at=now + dt.timedelta(hours=5))
+    SessionFactory(cohort=CohortFactory(program=program, is_published=False), title="Draft run session")
+    elsewhere = CohortFactory(program__organizer=organizer)
+    SessionFactory(cohort=elsewhere, title="Another program's session")
+
+    page = client_for(None).get(program_url(program)).content.decode()
+    listed = [f"Coming {day}" for day in range(1, 9) if f"Coming {day}<" in page]
+    assert listed == [f"Coming {day}" for day in range(1, 7)]
+    for hidden in ["Held last week", "Caucus meeting", "Draft run session", "Another program&#x27;s session",
+                   "Another program's session"]:
+        assert hidden not in page, hidden

@@ -1,6 +1,7 @@
 """core.prepared: SQL the ORM writes once, run with new values, scoped like a manager."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,34 @@ def test_values_list_rows_and_string_parameters(organizer):
     with scope(organizer=organizer.id):
         assert program_titles.run(organizer_id=organizer.id, slug="equity") == [(program.id, "Equity in Leadership")]
         assert program_titles.run(organizer_id=organizer.id, slug="nothing-here") == []
+
+
+cohorts_open_at = PreparedQuery(
+    lambda organizer_id, moment: Cohort.objects.filter(organizer_id=organizer_id, registration_closes_at__gt=moment)
+    .order_by("registration_closes_at", "id").values_list("id", flat=True),
+    params={"organizer_id": int, "moment": dt.datetime}, tenant="organizer_id",
+)
+
+
+def test_datetime_parameters_compare_as_the_orm_would_in_any_zone(organizer):
+    closes = dt.datetime(2027, 5, 1, 17, 0, tzinfo=dt.UTC)
+    early = CohortFactory(program__organizer=organizer, registration_closes_at=closes)
+    late = CohortFactory(program__organizer=organizer, registration_closes_at=closes + dt.timedelta(days=30))
+    CohortFactory(program__organizer=organizer, registration_closes_at=None)
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
+    with scope(organizer=organizer.id):
+        for moment in (closes - dt.timedelta(microseconds=1), closes, closes.astimezone(chicago),
+                       closes + dt.timedelta(days=31)):
+            expected = list(Cohort.objects.filter(registration_closes_at__gt=moment)
+                            .order_by("registration_closes_at", "id").values_list("id", flat=True))
+            assert cohorts_open_at.run(organizer_id=organizer.id, moment=moment) == expected
+        assert cohorts_open_at.run(organizer_id=organizer.id, moment=closes) == [late.id]
+        assert cohorts_open_at.run(organizer_id=organizer.id, moment=closes - dt.timedelta(hours=1)) == [
+            early.id, late.id]
+        with pytest.raises(TypeError, match="aware"):  # a naive time would mean a different moment per backend
+            cohorts_open_at.run(organizer_id=organizer.id, moment=dt.datetime(2027, 5, 1, 17, 0))
+        with pytest.raises(TypeError):
+            cohorts_open_at.run(organizer_id=organizer.id, moment=dt.date(2027, 5, 1))
 
 
 def test_another_organizers_rows_stay_out_and_the_scope_is_enforced(organizer, other_organizer):
