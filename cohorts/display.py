@@ -14,7 +14,9 @@ from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from core.html import select_options
 from core.timefmt import format_when
 
 from . import selectors
@@ -103,15 +105,14 @@ def _status(cohort: Cohort, *, seats_left: int | None, problem: str | None, now:
     return "registration closed"
 
 
-def filter_options(form) -> dict[str, list[dict]]:
-    """The catalog filter's choices with the chosen one marked, for plain <select>s:
+def filter_options(form) -> dict[str, SafeString]:
+    """The catalog filter's <option>s with the chosen one selected, for plain <select>s:
     rendering a form widget costs more than the rest of the page's form put together."""
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return {
-        name: [{"value": value, "label": label, "selected": str(value) == chosen.get(name, "")}
-               for value, label in field.choices]
-        for name, field in form.fields.items()
-    }
+    return {name: select_options(field.choices, chosen=str(chosen.get(name, ""))) for name, field in form.fields.items()}
+
+
+_KIND_LABELS = dict(Program.Kind.choices)  # get_kind_display() flattens the choices on every call
 
 
 def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime) -> list[dict]:
@@ -126,8 +127,8 @@ def catalog_cards(programs: list[Program], *, organizer_slug: str, now: datetime
             status = _status(cohort, seats_left=selectors.seats_left(cohort), problem=problem, now=now, today=today)
             when = dates(cohort)
             lines.append(f"{cohort.title}: {when} · {status}" if when else f"{cohort.title} · {status}")
-        cards.append({"title": program.title, "url": program_url(program.slug), "kind": program.get_kind_display(),
-                      "summary": program.summary, "lines": lines})
+        cards.append({"title": program.title, "url": program_url(program.slug),
+                      "kind": _KIND_LABELS.get(program.kind, program.kind), "summary": program.summary, "lines": lines})
     return cards
 
 

@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from core.html import select_options
 from core.page_cache import cache_anonymous_page
 from organizers.permissions import organizer_view
 from organizers.roles import Capability
@@ -121,9 +121,7 @@ class _KnownFirstPage:
 
 def _filter_selects(form: LibraryFilterForm | None, *, topics, programs) -> list[dict]:
     """The filter drop-downs with their options, the one typed in the address selected
-    (`form` is None when nothing was). Written in Python, from the form's own fields
-    and choices: a topic's and a program's worth of <option>s per page cost the template
-    engine more than the rest of the page's form."""
+    (`form` is None when nothing was), from the form's own fields and choices."""
     organizer_choices = LibraryFilterForm.organizer_choices(topics=topics, programs=programs)
     selects = []
     for name, field in LibraryFilterForm.base_fields.items():
@@ -131,11 +129,7 @@ def _filter_selects(form: LibraryFilterForm | None, *, topics, programs) -> list
             continue
         chosen = form[name].value() if form is not None else None
         chosen = "" if chosen is None else str(chosen)
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((value, " selected" if chosen != "" and value == chosen else "", label)
-             for value, label in ((str(value), label) for value, label in organizer_choices.get(name, field.choices))),
-        )
+        options = select_options(organizer_choices.get(name, field.choices), chosen=chosen)
         selects.append({"name": name, "id": f"id_{name}", "label": field.label, "options": options})
     return selects
 

@@ -151,3 +151,55 @@ def test_rows_become_instances_only_when_asked(organizer):
     assert built.pk == cohort.pk and built.confirmed == 1 and built.title == "Spring"
     with pytest.raises(TypeError):
         program_titles.instances([])
+
+
+def test_instances_behave_as_the_orms_own(organizer):
+    program = ProgramFactory(organizer=organizer, title="Equity in Leadership")
+    made = CohortFactory(program=program, title="Spring", time_zone="America/Chicago", capacity=12)
+    EnrollmentFactory(cohort=made)
+    only_titles = PreparedQuery(
+        lambda organizer_id, program_id: Cohort.objects.filter(organizer_id=organizer_id, program_id=program_id)
+        .only("id", "organizer_id", "program_id", "title", "time_zone"),
+        params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+    )
+    with scope(organizer=organizer.id):
+        (cohort,) = cohorts_of_program.run(organizer_id=organizer.id, program_id=program.id)
+        orm = Cohort.objects.get(pk=made.pk)
+        # Every field as the ORM reads it, the time zone as a zone (its descriptor ran), not text.
+        assert {f.attname: getattr(cohort, f.attname) for f in Cohort._meta.concrete_fields} == {
+            f.attname: getattr(orm, f.attname) for f in Cohort._meta.concrete_fields}
+        assert isinstance(cohort.time_zone, zoneinfo.ZoneInfo) and cohort == orm
+        assert cohort.program.title == "Equity in Leadership"  # a relation loads on first use
+        assert (cohort._state.adding, cohort._state.db) == (False, "default")
+        (partial,) = only_titles.run(organizer_id=organizer.id, program_id=program.id)
+        assert partial.get_deferred_fields() >= {"capacity", "starts_on"}
+        with CaptureQueriesContext(connection) as loaded:
+            assert partial.capacity == 12  # a deferred field loads on first use, as with .only()
+        assert len(loaded) == 1
+        cohort.title = "Spring, renamed"
+        cohort.save(update_fields=["title"])  # saved as an update of the row it came from
+        assert Cohort.objects.filter(program=program).count() == 1
+        assert Cohort.objects.get(pk=made.pk).title == "Spring, renamed"
+
+
+def test_a_model_with_an_init_receiver_is_built_by_the_orm(organizer):
+    from django.db.models.signals import post_init
+
+    program = ProgramFactory(organizer=organizer)
+    CohortFactory(program=program)
+    seen = []
+
+    def count(sender, instance, **kwargs):
+        seen.append(instance)
+
+    fresh = PreparedQuery(  # compiled while the receiver is connected
+        lambda organizer_id, program_id: Cohort.objects.filter(organizer_id=organizer_id, program_id=program_id),
+        params={"organizer_id": int, "program_id": int}, tenant="organizer_id",
+    )
+    post_init.connect(count, sender=Cohort)
+    try:
+        with scope(organizer=organizer.id):
+            (cohort,) = fresh.run(organizer_id=organizer.id, program_id=program.id)
+    finally:
+        post_init.disconnect(count, sender=Cohort)
+    assert seen == [cohort]
