@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models import (
+    Case, Count, Exists, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
+)
 from django.utils.html import escape
 from django_scopes import scopes_disabled
 
@@ -61,31 +63,57 @@ def visible_resources(*, organizer, user, staff: bool | None = None) -> QuerySet
         if not user.is_authenticated:
             return resources.filter(published, audience=Resource.Audience.PUBLIC)
 
-        # Every subquery below is uncorrelated (about the viewer, not the row), so
-        # PostgreSQL runs each once and probes a hash per row: a search matching
-        # 12,000 resources does not run four subqueries 12,000 times.
-        mine = _participations(organizer=organizer, user=user)
-        programs = Resource.audience_programs.through.objects.filter(
-            program_id__in=mine.values("cohort__program_id")
-        ).values("resource_id")
-        cohorts = Resource.audience_cohorts.through.objects.filter(
-            cohort_id__in=mine.values("cohort_id")
-        ).values("resource_id")
-        group_member = AffinityMembership.objects.filter(
-            organizer_id=organizer.id, person_id=user.id
-        ).values("group_id")
-        group_facilitator = AffinityGroup.facilitators.through.objects.filter(
-            facilitator__organizer_id=organizer.id, facilitator__user_id=user.id,
-        ).values("affinitygroup_id")
-        audience = (
-            Q(audience=Resource.Audience.PUBLIC)
-            | Q(audience=Resource.Audience.ENROLLED) & Exists(mine)
-            | Q(audience=Resource.Audience.PROGRAMS) & (Q(pk__in=programs) | Q(pk__in=cohorts))
-            | Q(audience=Resource.Audience.AFFINITY_GROUP)
-            & (Q(audience_affinity_group_id__in=group_member)
-               | Q(audience_affinity_group_id__in=group_facilitator))
-        )
+        reach = viewer_reach(organizer_id=organizer.id, person_id=user.id)
+        audience = Q(audience=Resource.Audience.PUBLIC)
+        if reach.participant:
+            audience |= Q(audience=Resource.Audience.ENROLLED)
+        if reach.resource_ids:
+            audience |= Q(audience=Resource.Audience.PROGRAMS, pk__in=reach.resource_ids)
+        if reach.group_ids:
+            audience |= Q(audience=Resource.Audience.AFFINITY_GROUP, audience_affinity_group_id__in=reach.group_ids)
         return resources.filter(published & audience | Q(contributor_id=user.id))
+
+
+@dataclass(frozen=True)
+class ViewerReach:
+    """What a signed-in viewer's place at an organizer opens in its library."""
+
+    participant: bool  # taking part in a cohort: resources for anyone enrolled
+    resource_ids: tuple[int, ...]  # resources for the programs or cohorts they take part in
+    group_ids: tuple[int, ...]  # affinity groups they belong to or facilitate
+
+
+def _reach_rows(organizer_id, person_id):
+    mine = participations(organizer_id=organizer_id, person_id=person_id)
+    kind = {name: Value(name) for name in ("participant", "resource", "group")}
+    return (
+        mine.order_by().annotate(kind=kind["participant"]).values_list("kind", "id")
+    ).union(
+        Resource.audience_programs.through.objects.filter(program_id__in=mine.values("cohort__program_id"))
+        .annotate(kind=kind["resource"]).values_list("kind", "resource_id"),
+        Resource.audience_cohorts.through.objects.filter(cohort_id__in=mine.values("cohort_id"))
+        .annotate(kind=kind["resource"]).values_list("kind", "resource_id"),
+        AffinityMembership.objects.filter(organizer_id=organizer_id, person_id=person_id)
+        .annotate(kind=kind["group"]).values_list("kind", "group_id"),
+        AffinityGroup.facilitators.through.objects.filter(
+            facilitator__organizer_id=organizer_id, facilitator__user_id=person_id,
+        ).annotate(kind=kind["group"]).values_list("kind", "affinitygroup_id"),
+        all=True,
+    )
+
+
+# Read once per request, before the resources: the audience rule then filters by a few
+# ids instead of carrying five subqueries into every search, whose planning (twice per
+# search) and building cost a participant's search more than its ranking.
+_viewer_reach = PreparedQuery(_reach_rows, params={"organizer_id": int, "person_id": int}, tenant="organizer_id")
+
+
+def viewer_reach(*, organizer_id: int, person_id: int) -> ViewerReach:
+    found: dict[str, set[int]] = {"participant": set(), "resource": set(), "group": set()}
+    for kind, key in _viewer_reach.run(organizer_id=organizer_id, person_id=person_id):
+        found[kind].add(key)
+    return ViewerReach(participant=bool(found["participant"]), resource_ids=tuple(sorted(found["resource"])),
+                       group_ids=tuple(sorted(found["group"])))
 
 
 @dataclass(frozen=True)
@@ -111,11 +139,16 @@ def on_postgres() -> bool:
 
 @contextmanager
 def search_transaction(*, needed: bool = True):
-    """Run the library page's reads with PostgreSQL's JIT compiler off.
+    """Run the library page's reads with PostgreSQL's JIT compiler and sequential scans off.
 
     ts_rank makes the planner's cost estimate large enough to trigger JIT, whose
     compilation takes longer than the whole search (bench/library_search.py measures
-    both). SET LOCAL keeps the change to this short read-only transaction.
+    both). For a common word the planner would read the first 1,001 matches by
+    scanning the whole table from wherever the last scan stopped (PostgreSQL
+    synchronises scans of large tables), through other organizers' rows and free
+    space: 6 to 20 ms from one search to the next; through the organizer's index it
+    is 4 ms every time. Both are set for this short read-only transaction only
+    (set_config(..., true) is SET LOCAL), in one statement.
     ``needed=False`` (no search words, so no ranking) skips the three round trips.
     """
     if not needed or not on_postgres():
@@ -123,7 +156,7 @@ def search_transaction(*, needed: bool = True):
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)")
         yield
 
 
@@ -158,6 +191,14 @@ def browse_resources(*, organizer, user, filters: LibraryFilters, staff: bool | 
 
 
 RANKED = ("-rank", "-created_at", "-id")  # a search's default order
+_RANKED_FIELDS = ("pk", "rank", "created_key")  # what PostgreSQL's capped read returns per candidate
+
+
+class _Epoch(Func):
+    """PostgreSQL: a timestamp as float8 seconds since 1970 (orders as the timestamp does)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+    output_field = FloatField()
 
 
 class CappedPaginator(Paginator):
@@ -188,16 +229,15 @@ class CappedPaginator(Paginator):
         """The first ``cap + 1`` matches and, only when there are more than ``cap``,
         up to ``cap`` title matches: one query either way (PostgreSQL skips the second
         part when the first finds ``cap`` or fewer)."""
-        fields = self._fields
         # Title matches only matter to the rank order; another order just needs the count.
         if not (self.query and on_postgres() and self.in_rank_order):
-            return list(self.object_list.order_by().values_list(*fields)[: self.cap + 1]), []
+            return list(self.object_list.order_by().values_list(*self._fields)[: self.cap + 1]), []
         with connection.cursor() as cursor:
             cursor.execute(*self.reads_sql())
             names = [column.name for column in cursor.description][1:]
             rows = cursor.fetchall()
         # Columns by name: values_list's SQL need not list them in the order asked.
-        at = [names.index(field) if field in names else names.index("id") for field in fields]
+        at = [names.index(field) if field in names else names.index("id") for field in _RANKED_FIELDS]
         picked = [(row[0], tuple(row[1 + i] for i in at)) for row in rows]
         return [r for part, r in picked if part == 1], [r for part, r in picked if part == 2]
 
@@ -206,9 +246,14 @@ class CappedPaginator(Paginator):
         return ("pk", "rank", "created_at") if self.in_rank_order else ("pk",)
 
     def reads_sql(self) -> tuple[str, list]:
-        """PostgreSQL: the one read behind the count and the ranked candidates."""
-        first = self.object_list.order_by().values_list(*self._fields)[: self.cap + 1]
-        titled = title_matches(self.object_list, self.query).values_list(*self._fields)[: self.cap]
+        """PostgreSQL: the one read behind the count and the ranked candidates.
+
+        Each candidate's creation time (the tie-break after rank) comes as seconds since
+        1970, a float8 exact to the microsecond for millennia: parsing up to 2,000
+        timestamps with their zone cost the search more than its ranking."""
+        keyed = self.object_list.order_by().annotate(created_key=_Epoch("created_at"))
+        first = keyed.values_list(*_RANKED_FIELDS)[: self.cap + 1]
+        titled = title_matches(keyed, self.query).values_list(*_RANKED_FIELDS)[: self.cap]
         first_sql, first_params = first.query.sql_with_params()
         titled_sql, titled_params = titled.query.sql_with_params()
         return (
@@ -310,6 +355,9 @@ def substring_search(resources: QuerySet[Resource], query: str) -> QuerySet[Reso
 # Characters that cannot come from a person's text, marking the highlighted words until
 # the rest of the snippet is escaped.
 _HL_START, _HL_STOP = "\ue000", "\ue001"
+# ts_headline's options: up to two fragments of 15 to 35 words.
+_HEADLINE = {"StartSel": _HL_START, "StopSel": _HL_STOP, "MaxWords": 35, "MinWords": 15, "MaxFragments": 2,
+             "FragmentDelimiter": " … "}
 
 
 def snippet_text(resource: Resource) -> str:
@@ -328,18 +376,16 @@ def search_snippets(resources: list[Resource], query: str) -> dict[int, str]:
     texts = {r.pk: snippet_text(r) for r in resources}
     if on_postgres():
         # PostgreSQL still picks and marks the fragments (stemming: "heal" marks "healers"),
-        # from the plain text handed to it for this page's rows.
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        source = Case(*[When(pk=pk, then=Value(text)) for pk, text in texts.items()], default=Value(""),
-                      output_field=TextField())
-        with scopes_disabled():
-            rows = Resource.objects.filter(pk__in=list(texts)).annotate(
-                snippet=SearchHeadline(
-                    source, search, config=SEARCH_CONFIG, start_sel=_HL_START, stop_sel=_HL_STOP,
-                    max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
-                )
-            ).values_list("pk", "snippet")
-            raw = dict(rows)
+        # from the plain text handed to it for this page's rows: ts_headline over the
+        # texts as parameters, no table read, one short statement whatever the page.
+        options = ", ".join(connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in _HEADLINE.items())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.id, ts_headline(%s::regconfig, t.text, websearch_to_tsquery(%s::regconfig, %s), %s) "
+                "FROM unnest(%s::bigint[], %s::text[]) AS t(id, text)",
+                [SEARCH_CONFIG, SEARCH_CONFIG, query, options, list(texts), list(texts.values())],
+            )
+            raw = dict(cursor.fetchall())
     else:
         terms = search_terms(query)
         raw = {pk: _substring_snippet(text, terms) for pk, text in texts.items()}
