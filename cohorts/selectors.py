@@ -112,12 +112,18 @@ _partners_of_program = PreparedQuery(
 )
 
 
+_COHORT_ORGANIZER = Cohort._meta.get_field("organizer")
+_COHORT_PROGRAM = Cohort._meta.get_field("program")
+
+
 def _attach(organizer, program: Program, runs: list[Cohort]) -> None:
     # Every row here belongs to `organizer` and `program`; setting them saves joins.
+    # Cached as prefetch_related caches them: the ids are already these (the reads
+    # filter by them), so the descriptors' checks and id writes have nothing to do.
     program.runs = runs
     for cohort in runs:
-        cohort.organizer = organizer
-        cohort.program = program
+        _COHORT_ORGANIZER.set_cached_value(cohort, organizer)
+        _COHORT_PROGRAM.set_cached_value(cohort, program)
 
 
 def catalog_page(
