@@ -15,8 +15,8 @@ def select_options(choices: Iterable[tuple[object, object]], *, chosen: str = ""
     template engine a variable lookup and an escape per attribute, more than the rest of
     the page's form; format_html_join escapes the same values at a fraction of the cost.
     """
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((value, " selected" if chosen != "" and value == chosen else "", label)
-         for value, label in ((str(value), label) for value, label in choices)),
-    )
+    options = []
+    for value, label in choices:
+        value = str(value)
+        options.append((value, " selected" if chosen and value == chosen else "", label))
+    return format_html_join("", '<option value="{}"{}>{}</option>', options)

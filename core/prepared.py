@@ -151,18 +151,16 @@ class PreparedQuery:
         if compiled.plain_instances:
             # What from_db() leaves behind, without its per-field setattr loop: a row's
             # values in the instance's __dict__, as the plain field descriptors would put them.
-            names, annotations, through = compiled.init_list, compiled.annotations, compiled.set_through_descriptor
+            names, annotations = compiled.init_list, compiled.annotations
+            through = [(name, start + names.index(name)) for name in compiled.set_through_descriptor]
             new = model.__new__
             for row in rows:
                 obj = new(model)
-                values = dict(zip(names, row[start:end]))
+                obj.__dict__.update(zip(names, row[start:end]))
                 for name, position in annotations:
-                    values[name] = row[position]
-                for name in through:  # e.g. a time zone field's, which turns the text into a zone
-                    del values[name]
-                obj.__dict__.update(values)
-                for name in through:
-                    setattr(obj, name, row[start + names.index(name)])
+                    obj.__dict__[name] = row[position]
+                for name, position in through:  # e.g. a time zone field's, which turns the text into a zone
+                    setattr(obj, name, row[position])
                 obj._state = state = ModelState()
                 state.adding, state.db = False, alias
                 result.append(obj)

@@ -84,20 +84,19 @@ class ViewerReach:
 
 
 def _reach_rows(organizer_id, person_id):
+    """(kind, id) rows: "participant" per participation, "resource" per resource for their
+    programs or cohorts, "group" per affinity group they belong to or facilitate."""
     mine = participations(organizer_id=organizer_id, person_id=person_id)
-    kind = {name: Value(name) for name in ("participant", "resource", "group")}
-    return (
-        mine.order_by().annotate(kind=kind["participant"]).values_list("kind", "id")
-    ).union(
+    return mine.order_by().annotate(kind=Value("participant")).values_list("kind", "id").union(
         Resource.audience_programs.through.objects.filter(program_id__in=mine.values("cohort__program_id"))
-        .annotate(kind=kind["resource"]).values_list("kind", "resource_id"),
+        .annotate(kind=Value("resource")).values_list("kind", "resource_id"),
         Resource.audience_cohorts.through.objects.filter(cohort_id__in=mine.values("cohort_id"))
-        .annotate(kind=kind["resource"]).values_list("kind", "resource_id"),
+        .annotate(kind=Value("resource")).values_list("kind", "resource_id"),
         AffinityMembership.objects.filter(organizer_id=organizer_id, person_id=person_id)
-        .annotate(kind=kind["group"]).values_list("kind", "group_id"),
+        .annotate(kind=Value("group")).values_list("kind", "group_id"),
         AffinityGroup.facilitators.through.objects.filter(
             facilitator__organizer_id=organizer_id, facilitator__user_id=person_id,
-        ).annotate(kind=kind["group"]).values_list("kind", "affinitygroup_id"),
+        ).annotate(kind=Value("group")).values_list("kind", "affinitygroup_id"),
         all=True,
     )
 
